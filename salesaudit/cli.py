@@ -1,0 +1,157 @@
+"""The ``salesaudit`` command: demo, new, validate, run, weekly.
+
+Exit status: 0 success; 1 a data / configuration / stage problem, explained in one message on stderr
+(no traceback); 2 wrong usage (click's own).
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .exceptions import SalesAuditError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Audit a client's sales system and write a branded report.",
+)
+
+
+def _err(text: str) -> None:
+    typer.echo(text, err=True)
+
+
+def _friendly(func):
+    """Turn SalesAuditError into one message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except SalesAuditError as exc:
+            _err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            _err("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _progress(line: str) -> None:
+    typer.echo(line, err=True)
+
+
+@app.command()
+@_friendly
+def demo(
+    out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+    engagement: Annotated[
+        Path, typer.Option(help="Where the demo engagement folder is generated (kept on disk).")
+    ] = Path("demo"),
+) -> None:
+    """Generate the built-in demo client and run the whole playbook on it."""
+    from .demo import generate_demo
+    from .runner import run
+
+    if (engagement / "engagement.yaml").is_file():
+        _progress(f"demo engagement: {engagement.resolve()} (already generated)")
+    else:
+        start = time.perf_counter()
+        generate_demo(engagement)
+        _progress(f"demo engagement: {engagement.resolve()} ({time.perf_counter() - start:.1f} s)")
+    run_dir = run(engagement, out=out, progress=_progress)
+    typer.echo(f"report: {run_dir / 'report.html'}")
+    typer.echo(f"pdf:    {run_dir / 'report.pdf'}")
+
+
+@app.command()
+@_friendly
+def new(
+    folder: Annotated[Path, typer.Argument(help="The new engagement folder, e.g. clients/acme.")],
+    client: Annotated[str, typer.Option(help="Client company name.")] = "",
+    lang: Annotated[str, typer.Option(help="Report language: ru or en.")] = "ru",
+    preset: Annotated[
+        str | None, typer.Option(help="Column mapping of a known export (amocrm, bitrix24, 1c, generic_en).")
+    ] = None,
+) -> None:
+    """Scaffold an engagement folder: engagement.yaml, brand.yml, questionnaire, data/."""
+    from .scaffold import scaffold
+
+    path = scaffold(folder, client=client or folder.name, lang=lang, preset=preset)
+    typer.echo(f"created {path}")
+    typer.echo(f"next: put the client's exports in {path / 'data'}, map their columns in "
+               f"{path / 'engagement.yaml'}, then `salesaudit validate {folder}`")
+
+
+@app.command()
+@_friendly
+def validate(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    rejected: Annotated[
+        Path | None, typer.Option(help="Also write the rejected rows to this CSV (for the client).")
+    ] = None,
+) -> None:
+    """Read the client's files and report data quality, without running the playbook."""
+    from . import config
+    from .intake import read_engagement
+    from .quality import quality_summary
+
+    eng = config.load(engagement)
+    intake = read_engagement(eng)
+    typer.echo(intake.accounting.to_string(index=False))
+    summary = quality_summary(intake, as_of=eng.as_of)
+    typer.echo("")
+    typer.echo(summary.to_string(index=False) if len(summary) else "no data-quality problems found")
+    if rejected is not None:
+        if rejected.exists():
+            raise SalesAuditError("file exists; choose a new name", file=str(rejected))
+        intake.rejected.to_csv(rejected, index=False)
+        typer.echo(f"rejected rows: {rejected}")
+
+
+@app.command("run")
+@_friendly
+def run_cmd(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+) -> None:
+    """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
+    from .runner import run
+
+    run_dir = run(engagement, out=out, progress=_progress)
+    typer.echo(f"report: {run_dir / 'report.html'}")
+
+
+@app.command()
+@_friendly
+def weekly(
+    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last complete week).")] = None,
+    out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+) -> None:
+    """The weekly flash report: plan vs fact for one week, alerts, next steps."""
+    from .runner import run_weekly
+
+    run_dir = run_weekly(engagement, week=week, out=out, progress=_progress)
+    typer.echo(f"report: {run_dir / 'report.html'}")
+
+
+def main() -> None:  # console script entry point
+    try:
+        app()
+    except SystemExit:
+        raise
+    finally:
+        sys.stdout.flush()
+
+
+__all__ = ["app", "main", "shutil"]

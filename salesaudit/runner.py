@@ -1,0 +1,249 @@
+"""Running the playbook: engagement folder in, dated output folder out.
+
+One process, one kernel (this interpreter, over IPC — see :mod:`salesaudit.kernel`), the stage notebooks
+executed in order with papermill's Python API, then the report, the workbook and the manifest. Config and
+the client's files are checked before any kernel starts; a failing stage stops the run with its name and
+the failing cell's error, keeping the partial executed notebook for inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+import nbformat
+import papermill as pm
+from papermill.exceptions import PapermillExecutionError
+
+from . import config, outputs
+from .exceptions import ConfigError, StageError
+from .intake import read_engagement
+from .session import save_intake
+
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    notebook: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("audit", "01_audit.ipynb"),
+    Stage("clients", "02_clients.ipynb"),
+    Stage("plan", "03_plan.ipynb"),
+    Stage("weekly", "04_weekly.ipynb"),
+)
+REQUIRED_PARAMETERS = ("engagement", "run_dir")
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_notebook(path: Path, extra: Sequence[str] = ()) -> None:
+    """The notebook exists and declares every parameter the runner passes (before any kernel starts)."""
+    if not path.is_file():
+        raise ConfigError("notebook not found", file=str(path))
+    declared = pm.inspect_notebook(str(path))
+    missing = [p for p in (*REQUIRED_PARAMETERS, *extra) if p not in declared]
+    if missing:
+        raise ConfigError(
+            f"the notebook's parameters cell does not declare {', '.join(missing)}", file=str(path)
+        )
+
+
+def _versions() -> dict[str, str]:
+    names = ["salesaudit", "pandas", "numpy", "papermill", "nbconvert", "weasyprint", "pandera",
+             "holidays", "babel", "openpyxl", "matplotlib", "seaborn"]
+    out = {"python": platform.python_version()}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def execute_stages(
+    stages: Sequence[Stage],
+    *,
+    parameters: dict,
+    run_dir: Path,
+    progress: Callable[[str], None],
+    notebooks: Path = NOTEBOOKS,
+) -> dict[str, float]:
+    """Execute the stage notebooks into ``run_dir/notebooks`` in one shared kernel; return timings."""
+    from .kernel import local_kernel
+
+    nb_dir = run_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    for stage in stages:
+        check_notebook(notebooks / stage.notebook, extra=parameters.keys() - set(REQUIRED_PARAMETERS))
+    timings: dict[str, float] = {}
+    with local_kernel(cwd=notebooks) as km:
+        for i, stage in enumerate(stages, 1):
+            start = time.perf_counter()
+            progress(f"[{i}/{len(stages)}] {stage.name} ...")
+            out_nb = nb_dir / stage.notebook
+            try:
+                pm.execute_notebook(
+                    str(notebooks / stage.notebook),
+                    str(out_nb),
+                    parameters=parameters,
+                    km=km,
+                    progress_bar=False,
+                    cwd=str(notebooks),
+                    kernel_name="python3",
+                )
+            except PapermillExecutionError as exc:
+                raise StageError(
+                    f"{exc.ename}: {_last_line(exc.evalue)}",
+                    stage=stage.name,
+                    notebook=str(out_nb),
+                ) from None
+            timings[stage.name] = round(time.perf_counter() - start, 3)
+            progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
+            _reset_namespace(km)
+    return timings
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in str(text).strip().splitlines() if ln.strip()]
+    return "\n  ".join(lines[-6:]) if lines else ""
+
+
+def _reset_namespace(km) -> None:
+    """Clear the kernel's variables between notebooks (modules stay imported), so no notebook can
+    silently depend on another's variables."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=30)
+        kc.execute_interactive("%reset -f", timeout=30, store_history=False)
+    finally:
+        kc.stop_channels()
+
+
+def run(
+    engagement: str | Path,
+    *,
+    out: str | Path | None = None,
+    stages: Sequence[Stage] = STAGES,
+    progress: Callable[[str], None] = print,
+    notebooks: Path = NOTEBOOKS,
+    report: bool = True,
+) -> Path:
+    """Run the playbook on an engagement folder; return the output folder.
+
+    Raises
+    ------
+    ConfigError, InputFileError, DataError
+        Before any kernel starts, for a bad engagement.yaml or unreadable client files.
+    StageError
+        When a notebook cell fails; the partial notebook stays in ``OUT/notebooks``.
+    """
+    t0 = time.perf_counter()
+    eng = config.load(engagement)
+    for stage in stages:
+        check_notebook(notebooks / stage.notebook)
+    timings: dict[str, float] = {}
+
+    start = time.perf_counter()
+    intake = read_engagement(eng)  # data problems fail here, before a kernel starts
+    timings["intake"] = round(time.perf_counter() - start, 3)
+
+    run_dir = outputs.new_run_dir(eng.folder, out)
+    progress(f"output: {run_dir}")
+    manifest = {
+        "salesaudit": _versions().get("salesaudit"),
+        "engagement": str(eng.folder),
+        "output": str(run_dir),
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "status": "running",
+        "parameters": config.settings(eng),
+        "inputs": _inputs(eng, intake),
+        "versions": _versions(),
+        "timings": timings,
+    }
+    _write_manifest(run_dir, manifest)
+    save_intake(intake, run_dir / "intake")
+    outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
+    outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+    try:
+        timings.update(
+            execute_stages(
+                stages,
+                parameters={"engagement": str(eng.folder), "run_dir": str(run_dir)},
+                run_dir=run_dir,
+                progress=progress,
+                notebooks=notebooks,
+            )
+        )
+        if report:
+            from .report import build_report
+            from .workbook import write_workbook
+
+            start = time.perf_counter()
+            progress("report ...")
+            build_report(run_dir, eng=eng, stages=[s.notebook for s in stages])
+            timings["report"] = round(time.perf_counter() - start, 3)
+            start = time.perf_counter()
+            write_workbook(run_dir, eng=eng)
+            timings["workbook"] = round(time.perf_counter() - start, 3)
+    except BaseException as exc:
+        manifest["status"] = "failed"
+        manifest["error"] = str(exc)
+        _write_manifest(run_dir, manifest)
+        raise
+    timings["total"] = round(time.perf_counter() - t0, 3)
+    manifest["status"] = "ok"
+    manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    _write_manifest(run_dir, manifest)
+    return run_dir
+
+
+def _inputs(eng, intake) -> list[dict]:
+    acc = intake.accounting.set_index(["table", "file"])
+    out = []
+    for table in eng.inputs:
+        for path in eng.input_files(table):
+            row = acc.loc[(table, path.name)] if (table, path.name) in acc.index else None
+            out.append(
+                {
+                    "table": table,
+                    "file": str(path),
+                    "sha256": _sha256(path),
+                    "bytes": path.stat().st_size,
+                    "rows_read": int(row["rows_read"]) if row is not None else None,
+                    "rows_used": int(row["rows_used"]) if row is not None else None,
+                    "rows_rejected": int(row["rows_rejected"]) if row is not None else None,
+                }
+            )
+    return out
+
+
+def _write_manifest(run_dir: Path, manifest: dict) -> None:
+    tmp = run_dir / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    tmp.replace(run_dir / "manifest.json")
+
+
+def read_notebook(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(str(path), as_version=4)
+
+
+__all__ = ["STAGES", "Stage", "run", "execute_stages", "check_notebook", "read_notebook", "sys"]

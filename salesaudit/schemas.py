@@ -1,0 +1,121 @@
+"""The canonical tables, declared once.
+
+Whatever a client's export looks like, intake turns it into these tables (PLAYBOOK.md, "Canonical
+tables"). Column names are the project's vocabulary: ``client_id``, ``manager``, ``amount``, ``date``...
+Every analysis function takes these columns and nothing else.
+
+``CANONICAL`` lists, per table, the required and optional columns and their kind; ``SCHEMAS`` holds the
+pandera models intake validates against, lazily, so that every failing row is reported at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandera.pandas as pa
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """Columns of one canonical table: ``{name: kind}`` with kind one of
+    ``"str"``, ``"float"``, ``"int"``, ``"date"``."""
+
+    required: dict[str, str]
+    optional: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def columns(self) -> dict[str, str]:
+        return {**self.required, **self.optional}
+
+
+CANONICAL: dict[str, TableSpec] = {
+    "sales": TableSpec(
+        required={"date": "date", "client_id": "str", "amount": "float"},
+        optional={
+            "manager": "str",
+            "margin": "float",
+            "cost": "float",
+            "document_id": "str",
+            "product": "str",
+            "quantity": "float",
+            "status": "str",
+            "channel": "str",
+            "client_name": "str",
+        },
+    ),
+    "clients": TableSpec(
+        required={"client_id": "str"},
+        optional={
+            "name": "str",
+            "manager": "str",
+            "potential": "float",
+            "industry": "str",
+            "region": "str",
+            "created": "date",
+        },
+    ),
+    "managers": TableSpec(
+        required={"manager": "str"},
+        optional={
+            "salary": "float",
+            "commission_rate": "float",
+            "hired": "date",
+            "left": "date",
+            "fte": "float",
+            "team": "str",
+        },
+    ),
+    "targets": TableSpec(
+        required={"period": "str", "amount": "float"},
+        optional={"manager": "str"},
+    ),
+    "pipeline": TableSpec(
+        required={"deal_id": "str", "manager": "str", "amount": "float", "stage": "str"},
+        optional={
+            "client_id": "str",
+            "expected_close": "date",
+            "probability": "float",
+            "created": "date",
+            "closed": "date",
+            "status": "str",
+        },
+    ),
+    "activities": TableSpec(
+        required={"date": "date", "manager": "str", "type": "str"},
+        optional={"client_id": "str", "outcome": "str"},
+    ),
+}
+
+TABLES: tuple[str, ...] = tuple(CANONICAL)
+
+_DTYPES = {"str": pa.String, "float": pa.Float64, "int": pa.Int64, "date": pa.DateTime}
+
+# Row-level rules beyond types: each becomes a rejection reason in intake.
+_CHECKS: dict[tuple[str, str], list[pa.Check]] = {
+    ("sales", "client_id"): [pa.Check.str_length(min_value=1, error="client_id is empty")],
+    ("clients", "potential"): [pa.Check.ge(0, error="potential is negative")],
+    ("managers", "fte"): [pa.Check.in_range(0, 1, error="fte outside 0..1")],
+    ("managers", "commission_rate"): [pa.Check.in_range(0, 1, error="commission_rate outside 0..1")],
+    ("pipeline", "probability"): [pa.Check.in_range(0, 1, error="probability outside 0..1")],
+    ("targets", "period"): [
+        pa.Check.str_matches(r"^\d{4}(-\d{2})?$", error="period is not YYYY or YYYY-MM")
+    ],
+}
+
+
+def _schema(table: str) -> pa.DataFrameSchema:
+    spec = CANONICAL[table]
+    cols = {}
+    for name, kind in spec.columns.items():
+        required = name in spec.required
+        cols[name] = pa.Column(
+            _DTYPES[kind],
+            checks=_CHECKS.get((table, name), []),
+            nullable=not required,
+            required=required,
+            coerce=False,
+        )
+    return pa.DataFrameSchema(cols, name=table, strict=False, ordered=False)
+
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {t: _schema(t) for t in TABLES}

@@ -1,0 +1,124 @@
+"""What a notebook opens first: the engagement, its canonical tables, its language.
+
+``open_engagement("demo")`` gives the built-in demo client (generated once into a cache folder), so every
+notebook's defaults run as shipped. Inside a run, the runner has already read the client's files into
+``RUN/intake/*.parquet``; the notebook then loads those instead of reading the raw files again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .config import Engagement
+from .i18n import t as _t
+from .intake import Intake, read_engagement
+
+DEMO = "demo"
+
+
+@dataclass
+class Session:
+    """An opened engagement: config, canonical tables, and the run folder (if any)."""
+
+    eng: Engagement
+    intake: Intake
+    run_dir: Path | None
+
+    @property
+    def lang(self) -> str:
+        return self.eng.language
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return pd.Timestamp(self.eng.as_of)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A canonical table without intake's bookkeeping columns (``None`` if not configured)."""
+        df = self.intake.tables.get(name)
+        if df is None:
+            return None
+        return df.drop(columns=[c for c in df.columns if c.startswith("_")])
+
+    def t(self, key: str, **params) -> str:
+        return _t(key, self.lang, **params)
+
+
+def demo_folder() -> Path:
+    """Where the built-in demo engagement lives (``$SALESAUDIT_DEMO_DIR`` or a per-user cache)."""
+    base = os.environ.get("SALESAUDIT_DEMO_DIR")
+    if base:
+        return Path(base)
+    from . import __version__
+
+    return Path.home() / ".cache" / "salesaudit" / f"demo-{__version__}"
+
+
+def ensure_demo() -> Path:
+    """Generate the demo engagement once and return its folder."""
+    from .demo import generate_demo
+
+    folder = demo_folder()
+    if not (folder / "engagement.yaml").is_file():
+        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        generate_demo(tmp)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process made it meanwhile
+            pass
+    return folder
+
+
+_CACHE: dict[tuple, Session] = {}
+
+
+def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None = None) -> Session:
+    """Open an engagement folder (or ``"demo"``) for analysis.
+
+    Parameters
+    ----------
+    engagement
+        The engagement folder, or ``"demo"`` for the built-in demo client.
+    run_dir
+        A run's output folder; when it holds ``intake/`` (written by the runner), the canonical tables
+        are loaded from there instead of re-reading the client's files.
+    """
+    folder = ensure_demo() if str(engagement) == DEMO else Path(engagement)
+    eng = config.load(folder)
+    run = Path(run_dir) if run_dir else None
+    key = (str(eng.folder), str(run), (eng.folder / "engagement.yaml").stat().st_mtime_ns)
+    if key in _CACHE:
+        return _CACHE[key]
+    if run is not None and (run / "intake" / "accounting.parquet").is_file():
+        intake = load_intake(run / "intake")
+    else:
+        intake = read_engagement(eng)
+    session = Session(eng=eng, intake=intake, run_dir=run)
+    _CACHE[key] = session
+    return session
+
+
+def save_intake(intake: Intake, folder: Path) -> None:
+    """Canonical tables as Parquet (machine-readable, typed), with the rejected rows and accounting."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in intake.tables.items():
+        df.to_parquet(folder / f"{name}.parquet", index=False)
+    intake.rejected.astype({"row": "int64"}).to_parquet(folder / "rejected.parquet", index=False)
+    intake.accounting.to_parquet(folder / "accounting.parquet", index=False)
+
+
+def load_intake(folder: Path) -> Intake:
+    tables = {
+        p.stem: pd.read_parquet(p)
+        for p in sorted(folder.glob("*.parquet"))
+        if p.stem not in ("rejected", "accounting")
+    }
+    return Intake(
+        tables=tables,
+        rejected=pd.read_parquet(folder / "rejected.parquet"),
+        accounting=pd.read_parquet(folder / "accounting.parquet"),
+    )

@@ -1,0 +1,179 @@
+"""The Excel workbook: every result table as a formatted sheet, plus one sheet per manager.
+
+Text that a spreadsheet could take for a formula (starting with ``= + - @``, tab or carriage return) is
+written as text with Excel's quote prefix — shown as typed, never evaluated (OWASP "CSV injection").
+Formulas are never written at all (``strings_to_formulas`` off).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from .config import Engagement
+from .i18n import catalog, column_label
+from .outputs import read_tables
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Column kinds by name: the same vocabulary everywhere, so one rule formats every sheet.
+_MONEY = re.compile(
+    r"^(amount|revenue|plan|fact|margin|potential|sales|salary|bonus|pay|forecast|expected_pace|"
+    r"required_daily|month_plan|mtd_plan|mtd_fact|gap|target|.*_amount|.*_revenue|.*_plan|.*_fact)$"
+)
+_PERCENT = re.compile(r"^(share|cum_share|attainment|share_of_wallet|cv|.*_share|.*_attainment|.*_rate|cost_of_sales)$")
+_DATE = re.compile(r"^(date|week_start|week_end|month_start|last_purchase|first_purchase|hired|left|created|expected_close|.*_date)$")
+
+SHEET_ORDER = [
+    "findings", "data_quality", "clients", "plan_monthly", "plan_weekly", "payout_scenarios",
+    "tracking_weekly", "alerts", "rejected_rows", "row_accounting",
+]
+
+
+def needs_neutralising(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula.
+
+    Examples
+    --------
+    >>> needs_neutralising("=HYPERLINK(\\"x\\")"), needs_neutralising("ООО Ромашка")
+    (True, False)
+    """
+    return isinstance(text, str) and text.startswith(FORMULA_START)
+
+
+def _kind(column: str, series: pd.Series) -> str:
+    if _DATE.match(column):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(series):
+        return "text"
+    if _PERCENT.match(column):
+        return "percent"
+    if _MONEY.match(column):
+        return "money"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    return "number"
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\']", "_", name).strip() or "sheet"
+    clean = clean[:31]
+    base, n = clean, 2
+    while clean.lower() in used:
+        suffix = f" ({n})"
+        clean = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(clean.lower())
+    return clean
+
+
+class _Writer:
+    def __init__(self, path: Path, lang: str) -> None:
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+             "nan_inf_to_errors": True},
+        )
+        self.lang = lang
+        self.used: set[str] = set()
+        f = self.book.add_format
+        self.fmt = {
+            "header": f({"bold": True, "bg_color": "#1B3A5C", "font_color": "#FFFFFF", "text_wrap": True,
+                         "valign": "top", "border": 1}),
+            "money": f({"num_format": "#,##0"}),
+            "percent": f({"num_format": "0.0%"}),
+            "int": f({"num_format": "#,##0"}),
+            "number": f({"num_format": "#,##0.00"}),
+            "date": f({"num_format": "dd.mm.yyyy" if lang == "ru" else "yyyy-mm-dd"}),
+            "text": None,
+            "quoted": f({"quote_prefix": True}),
+            "title": f({"bold": True, "font_size": 13}),
+        }
+
+    def sheet(self, name: str):
+        return self.book.add_worksheet(_sheet_name(name, self.used))
+
+    def frame(self, ws, df: pd.DataFrame, *, first_row: int = 0, title: str | None = None) -> int:
+        """Write ``df`` at ``first_row``; return the next free row."""
+        row = first_row
+        if title:
+            ws.write_string(row, 0, title, self.fmt["title"])
+            row += 1
+        kinds = {c: _kind(c, df[c]) for c in df.columns}
+        for j, col in enumerate(df.columns):
+            ws.write_string(row, j, column_label(col, self.lang), self.fmt["header"])
+        widths = [max(8, min(40, len(column_label(c, self.lang)) + 2)) for c in df.columns]
+        for i, values in enumerate(df.itertuples(index=False, name=None), start=row + 1):
+            for j, (col, value) in enumerate(zip(df.columns, values, strict=True)):
+                self._cell(ws, i, j, value, kinds[col])
+                if isinstance(value, str):
+                    widths[j] = max(widths[j], min(40, len(value) + 2))
+        for j, w in enumerate(widths):
+            ws.set_column(j, j, w, self.fmt[kinds[df.columns[j]]] if kinds[df.columns[j]] != "text" else None)
+        if first_row == 0 and not title:
+            ws.freeze_panes(row + 1, 0)
+            if len(df.columns):
+                ws.autofilter(row, 0, row + len(df), len(df.columns) - 1)
+        return row + len(df) + 2
+
+    def _cell(self, ws, i, j, value, kind) -> None:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            ws.write_blank(i, j, None)
+        elif kind == "date":
+            ts = pd.to_datetime(value, errors="coerce")
+            if pd.isna(ts):
+                self._text(ws, i, j, str(value))
+            else:
+                ws.write_datetime(i, j, ts.to_pydatetime(), self.fmt["date"])
+        elif isinstance(value, str):
+            self._text(ws, i, j, value)
+        elif isinstance(value, bool):
+            ws.write_boolean(i, j, value)
+        else:
+            ws.write_number(i, j, float(value), self.fmt[kind] if kind != "text" else None)
+
+    def _text(self, ws, i, j, value: str) -> None:
+        if needs_neutralising(value):
+            ws.write_string(i, j, value, self.fmt["quoted"])
+        else:
+            ws.write_string(i, j, value)
+
+
+def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:
+    """``run_dir/workbook.xlsx`` from the run's result tables."""
+    run_dir = Path(run_dir)
+    tables = read_tables(run_dir)
+    path = run_dir / "workbook.xlsx"
+    tmp = run_dir / "workbook.tmp.xlsx"
+    w = _Writer(tmp, eng.language)
+    order = [n for n in SHEET_ORDER if n in tables] + sorted(set(tables) - set(SHEET_ORDER))
+    for name in order:
+        w.frame(w.sheet(_sheet_title(name, eng.language)), tables[name])
+    for manager, blocks in _manager_blocks(tables).items():
+        ws = w.sheet(manager)
+        row = 0
+        for title, df in blocks:
+            row = w.frame(ws, df, first_row=row, title=title)
+    w.book.close()
+    tmp.replace(path)
+    return path
+
+
+def _sheet_title(name: str, lang: str) -> str:
+    entry = catalog().get(f"sheet.{name}")
+    return str(entry[lang]) if entry else name
+
+
+def _manager_blocks(tables: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, pd.DataFrame]]]:
+    """Per manager: their weekly plan and their clients (the sheet handed to each manager)."""
+    out: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for name in ("plan_weekly", "clients"):
+        df = tables.get(name)
+        if df is None or "manager" not in df.columns:
+            continue
+        for manager, part in df.groupby("manager", sort=True, dropna=True):
+            out.setdefault(str(manager), []).append((name, part.drop(columns="manager")))
+    return out
