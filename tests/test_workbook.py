@@ -1,0 +1,39 @@
+import openpyxl
+import pandas as pd
+
+from salesaudit import config
+from salesaudit.outputs import save_table
+from salesaudit.workbook import needs_neutralising, write_workbook
+
+
+def test_formula_like_text_is_stored_as_quoted_text(tiny, tmp_path):
+    eng = config.load(tiny)
+    run = tmp_path / "run"
+    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "ООО «Ромашка»"]
+    save_table(pd.DataFrame({"name": evil, "amount": [1.5, 2, 3, 4, 5, 6]}), "clients", run_dir=run)
+    path = write_workbook(run, eng=eng)
+    wb = openpyxl.load_workbook(path)
+    ws = wb.worksheets[0]
+    cells = [ws.cell(row=i, column=1) for i in range(2, 2 + len(evil))]
+    assert [c.value for c in cells] == evil  # the text is kept exactly...
+    assert all(c.data_type == "s" for c in cells)  # ...as text, never a formula
+    assert [c.quotePrefix for c in cells] == [True, True, True, True, True, False]
+    assert ws.cell(row=2, column=2).value == 1.5
+    assert ws.freeze_panes == "A2"
+    assert ws.cell(row=1, column=1).value == "Клиент"  # translated header (language ru)
+
+
+def test_per_manager_sheets(tiny, tmp_path):
+    eng = config.load(tiny)
+    run = tmp_path / "run"
+    save_table(pd.DataFrame({"client_id": ["a", "b", "c"], "manager": ["Иванов", "Петров/Сидоров", "Иванов"]}),
+               "clients", run_dir=run)
+    wb = openpyxl.load_workbook(write_workbook(run, eng=eng))
+    names = wb.sheetnames
+    assert "Иванов" in names and "Петров_Сидоров" in names  # '/' is not allowed in a sheet name
+    ws = wb["Иванов"]
+    assert [ws.cell(row=i, column=1).value for i in (3, 4)] == ["a", "c"]
+
+
+def test_needs_neutralising():
+    assert needs_neutralising("=1") and needs_neutralising("@x") and not needs_neutralising("1=1")
