@@ -43,8 +43,27 @@ class LocalIPCKernelManager(KernelManager):
         return self._kernel_spec
 
 
+# Imported by the kernel as soon as it starts, while the runner reads the client's files: the
+# first notebook cell then finds the heavy libraries already loaded.
+PRELUDE = (
+    "import pandas, numpy, matplotlib.pyplot, seaborn, IPython.display\n"
+    "import salesaudit.session, salesaudit.show, salesaudit.charts, salesaudit.report"
+)
+
+
+def prewarm(km: KernelManager) -> None:
+    """Queue the prelude imports on the kernel without waiting for them."""
+    kc = km.client()
+    kc.start_channels()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.execute(PRELUDE, silent=True, store_history=False)
+    finally:
+        kc.stop_channels()
+
+
 @contextmanager
-def local_kernel(cwd: Path | None = None):
+def local_kernel(cwd: Path | None = None, *, warm: bool = True):
     """Start one kernel for a run, yield its manager, shut it down at the end.
 
     The IPC socket files live in a private (0700) temporary folder removed afterwards.
@@ -56,6 +75,8 @@ def local_kernel(cwd: Path | None = None):
         )
         km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=["--HistoryManager.enabled=False"])
         try:
+            if warm:
+                prewarm(km)
             yield km
         finally:
             km.shutdown_kernel(now=True)

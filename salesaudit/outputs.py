@@ -15,7 +15,7 @@ import pandas as pd
 from .exceptions import SalesAuditError
 
 
-def new_run_dir(engagement_folder: Path, out: str | Path | None = None, *, now=None) -> Path:
+def new_run_dir(engagement_folder: Path, out: str | Path | None = None, *, now=None, suffix: str = "") -> Path:
     """Create the output folder of a new run and return it.
 
     Without ``out``: ``ENGAGEMENT/output/<YYYY-MM-DD_HHMMSS>/`` (a ``-2``, ``-3``... suffix if a run
@@ -32,7 +32,7 @@ def new_run_dir(engagement_folder: Path, out: str | Path | None = None, *, now=N
             )
         path.mkdir(parents=True, exist_ok=True)
         return path
-    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d_%H%M%S")
+    stamp = (now or dt.datetime.now()).strftime("%Y-%m-%d_%H%M%S") + suffix
     base = Path(engagement_folder).resolve() / "output"
     base.mkdir(parents=True, exist_ok=True)
     for n in range(1, 1000):

@@ -44,7 +44,9 @@ def page_css(*, client: str, lang: str) -> str:
     )
 
 
-def render_html(nb: nbformat.NotebookNode, *, eng: Engagement, brand: Brand) -> str:
+def render_html(
+    nb: nbformat.NotebookNode, *, eng: Engagement, brand: Brand, title_key: str = "report.title"
+) -> str:
     """The report's HTML: title page, table of contents, the stages' outputs."""
     lang = eng.language
     css = (
@@ -63,7 +65,7 @@ def render_html(nb: nbformat.NotebookNode, *, eng: Engagement, brand: Brand) -> 
     resources = {
         "sa": {
             "lang": lang,
-            "title": t("report.title", lang),
+            "title": t(title_key, lang),
             "client": eng.client.name,
             "firm": brand.firm,
             "contact": brand.contact,
@@ -118,12 +120,14 @@ def write_pdf(page: str, path: Path) -> None:
     HTML(string=page, url_fetcher=fetcher).write_pdf(str(path))
 
 
-def build_report(run_dir: Path, *, eng: Engagement, stages: list[str], pdf: bool = True) -> Path:
+def build_report(
+    run_dir: Path, *, eng: Engagement, stages: list[str], pdf: bool = True, title_key: str = "report.title"
+) -> Path:
     """Render ``run_dir/report.html`` (and ``report.pdf``) from the executed notebooks of a run."""
     run_dir = Path(run_dir)
     brand = load_brand(eng.path(eng.brand))
     nb = merge_notebooks([run_dir / "notebooks" / s for s in stages])
-    page = render_html(nb, eng=eng, brand=brand)
+    page = render_html(nb, eng=eng, brand=brand, title_key=title_key)
     bad = external_urls(page)
     if bad:
         raise SalesAuditError(

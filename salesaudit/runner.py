@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
-import sys
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -81,42 +81,39 @@ def _versions() -> dict[str, str]:
 def execute_stages(
     stages: Sequence[Stage],
     *,
+    km,
     parameters: dict,
     run_dir: Path,
     progress: Callable[[str], None],
     notebooks: Path = NOTEBOOKS,
 ) -> dict[str, float]:
-    """Execute the stage notebooks into ``run_dir/notebooks`` in one shared kernel; return timings."""
-    from .kernel import local_kernel
-
+    """Execute the stage notebooks into ``run_dir/notebooks`` in the kernel ``km``; return timings."""
     nb_dir = run_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
-    for stage in stages:
-        check_notebook(notebooks / stage.notebook, extra=parameters.keys() - set(REQUIRED_PARAMETERS))
     timings: dict[str, float] = {}
-    with local_kernel(cwd=notebooks) as km:
-        for i, stage in enumerate(stages, 1):
-            start = time.perf_counter()
-            progress(f"[{i}/{len(stages)}] {stage.name} ...")
-            out_nb = nb_dir / stage.notebook
-            try:
-                pm.execute_notebook(
-                    str(notebooks / stage.notebook),
-                    str(out_nb),
-                    parameters=parameters,
-                    km=km,
-                    progress_bar=False,
-                    cwd=str(notebooks),
-                    kernel_name="python3",
-                )
-            except PapermillExecutionError as exc:
-                raise StageError(
-                    f"{exc.ename}: {_last_line(exc.evalue)}",
-                    stage=stage.name,
-                    notebook=str(out_nb),
-                ) from None
-            timings[stage.name] = round(time.perf_counter() - start, 3)
-            progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
+    for i, stage in enumerate(stages, 1):
+        start = time.perf_counter()
+        progress(f"[{i}/{len(stages)}] {stage.name} ...")
+        out_nb = nb_dir / stage.notebook
+        try:
+            pm.execute_notebook(
+                str(notebooks / stage.notebook),
+                str(out_nb),
+                parameters=parameters,
+                km=km,
+                progress_bar=False,
+                cwd=str(notebooks),
+                kernel_name="python3",
+            )
+        except PapermillExecutionError as exc:
+            raise StageError(
+                f"{exc.ename}: {_last_line(exc.evalue)}",
+                stage=stage.name,
+                notebook=str(out_nb),
+            ) from None
+        timings[stage.name] = round(time.perf_counter() - start, 3)
+        progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
+        if i < len(stages):
             _reset_namespace(km)
     return timings
 
@@ -146,6 +143,10 @@ def run(
     progress: Callable[[str], None] = print,
     notebooks: Path = NOTEBOOKS,
     report: bool = True,
+    extra_parameters: dict | None = None,
+    suffix: str = "",
+    command: str = "run",
+    title_key: str = "report.title",
 ) -> Path:
     """Run the playbook on an engagement folder; return the output folder.
 
@@ -159,61 +160,99 @@ def run(
     t0 = time.perf_counter()
     eng = config.load(engagement)
     for stage in stages:
-        check_notebook(notebooks / stage.notebook)
+        check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
+    from .kernel import local_kernel
+
     timings: dict[str, float] = {}
+    # The kernel starts (and imports the heavy libraries) while this process reads the client's files.
+    with local_kernel(cwd=notebooks) as km:
+        start = time.perf_counter()
+        intake = read_engagement(eng)  # data problems fail here, before any notebook runs
+        timings["intake"] = round(time.perf_counter() - start, 3)
 
-    start = time.perf_counter()
-    intake = read_engagement(eng)  # data problems fail here, before a kernel starts
-    timings["intake"] = round(time.perf_counter() - start, 3)
-
-    run_dir = outputs.new_run_dir(eng.folder, out)
-    progress(f"output: {run_dir}")
-    manifest = {
-        "salesaudit": _versions().get("salesaudit"),
-        "engagement": str(eng.folder),
-        "output": str(run_dir),
-        "started": dt.datetime.now().isoformat(timespec="seconds"),
-        "status": "running",
-        "parameters": config.settings(eng),
-        "inputs": _inputs(eng, intake),
-        "versions": _versions(),
-        "timings": timings,
-    }
-    _write_manifest(run_dir, manifest)
-    save_intake(intake, run_dir / "intake")
-    outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
-    outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
-    try:
-        timings.update(
-            execute_stages(
-                stages,
-                parameters={"engagement": str(eng.folder), "run_dir": str(run_dir)},
-                run_dir=run_dir,
-                progress=progress,
-                notebooks=notebooks,
+        run_dir = outputs.new_run_dir(eng.folder, out, suffix=suffix)
+        progress(f"output: {run_dir}")
+        manifest = {
+            "salesaudit": _versions().get("salesaudit"),
+            "engagement": str(eng.folder),
+            "output": str(run_dir),
+            "command": command,
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "status": "running",
+            "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
+            "inputs": _inputs(eng, intake),
+            "versions": _versions(),
+            "timings": timings,
+        }
+        _write_manifest(run_dir, manifest)
+        save_intake(intake, run_dir / "intake")
+        outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
+        outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+        try:
+            timings.update(
+                execute_stages(
+                    stages,
+                    km=km,
+                    parameters={"engagement": str(eng.folder), "run_dir": str(run_dir),
+                                **(extra_parameters or {})},
+                    run_dir=run_dir,
+                    progress=progress,
+                    notebooks=notebooks,
+                )
             )
-        )
+        except BaseException as exc:
+            _fail(run_dir, manifest, exc)
+            raise
+    try:
         if report:
             from .report import build_report
             from .workbook import write_workbook
 
             start = time.perf_counter()
             progress("report ...")
-            build_report(run_dir, eng=eng, stages=[s.notebook for s in stages])
+            build_report(run_dir, eng=eng, stages=[s.notebook for s in stages], title_key=title_key)
             timings["report"] = round(time.perf_counter() - start, 3)
             start = time.perf_counter()
             write_workbook(run_dir, eng=eng)
             timings["workbook"] = round(time.perf_counter() - start, 3)
     except BaseException as exc:
-        manifest["status"] = "failed"
-        manifest["error"] = str(exc)
-        _write_manifest(run_dir, manifest)
+        _fail(run_dir, manifest, exc)
         raise
     timings["total"] = round(time.perf_counter() - t0, 3)
     manifest["status"] = "ok"
     manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, manifest)
     return run_dir
+
+
+def _fail(run_dir: Path, manifest: dict, exc: BaseException) -> None:
+    manifest["status"] = "failed"
+    manifest["error"] = str(exc)
+    _write_manifest(run_dir, manifest)
+
+
+def run_weekly(
+    engagement: str | Path,
+    *,
+    week: str | None = None,
+    out: str | Path | None = None,
+    progress: Callable[[str], None] = print,
+    notebooks: Path = NOTEBOOKS,
+) -> Path:
+    """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week."""
+    if week is not None and not re.fullmatch(r"\d{4}-W\d{2}", week):
+        raise ConfigError("the week must look like 2026-W47", value=week)
+    return run(
+        engagement,
+        out=out,
+        stages=(Stage("weekly", "04_weekly.ipynb"),),
+        progress=progress,
+        notebooks=notebooks,
+        extra_parameters={"week": week, "flash": True},
+        suffix=f"_weekly-{week}" if week else "_weekly",
+        command="weekly",
+        title_key="report.weekly_title",
+    )
 
 
 def _inputs(eng, intake) -> list[dict]:
@@ -246,4 +285,4 @@ def read_notebook(path: Path) -> nbformat.NotebookNode:
     return nbformat.read(str(path), as_version=4)
 
 
-__all__ = ["STAGES", "Stage", "run", "execute_stages", "check_notebook", "read_notebook", "sys"]
+__all__ = ["STAGES", "Stage", "run", "run_weekly", "execute_stages", "check_notebook", "read_notebook"]
