@@ -69,7 +69,10 @@ def funnel_rates(
     Window of the average deal and the activity rates: the ``window_months`` (12) months before
     ``as_of`` (default: the day after the last sale).
 
-    * **Average deal**: a deal is a ``document_id`` (lines without one: a client-day); average deal
+    * **Average deal**: from the pipeline's won deals (closed in the window) where there are at least
+      ``min_deals`` of them (source ``"pipeline manager"`` / ``"pipeline department"``) — the funnel's
+      unit is a CRM deal; otherwise from sales: a deal is a ``document_id`` (lines without one: a
+      client-day); average deal
       = net sales (returns netted) / number of deals with a positive net amount. The manager's own
       figure needs ``min_deals`` positive deals and positive net sales; else the department's (any
       positive deal); else NaN with source ``"missing"`` (norms are then NaN).
@@ -128,6 +131,13 @@ def funnel_rates(
     out = pd.DataFrame({"level": "manager", "manager": names})
     dept = pd.DataFrame({"level": ["department"], "manager": [pd.NA]})
     deal = _average_deal(sales, names, as_of_ts, window_months, min_deals)
+    won = _won_deals_as_sales(pipeline, as_of_ts)
+    if won is not None and len(won) >= min_deals:
+        # The funnel's unit is a CRM deal: where the pipeline records won deals, their average is the
+        # average deal (a distributor's repeat invoices would make the norms absurdly high).
+        deal = _average_deal(won, names, as_of_ts, window_months, min_deals)
+        for frame in deal:
+            frame["avg_deal_source"] = "pipeline " + frame["avg_deal_source"].astype(str)
     out = pd.concat([out, deal[0]], axis=1)
     dept = pd.concat([dept, deal[1]], axis=1)
     win = _win_rates(pipeline, names, as_of_ts, min_deals, defaults["win_rate"])
@@ -158,6 +168,23 @@ def _pick(own_value, own_ok, dept_value, dept_ok, default):
     source = np.where(own_ok, "manager", "department" if dept_ok else "default")
     dept_source = "department" if dept_ok else "default"
     return value, source, (dept_value if dept_ok else default), dept_source
+
+
+def _won_deals_as_sales(pipeline, as_of) -> pd.DataFrame | None:
+    """Won pipeline deals in the sales layout (date = closed, one document per deal), or None."""
+    if pipeline is None or len(pipeline) == 0 or as_of is None or "closed" not in pipeline.columns:
+        return None
+    deals = classify_deals(pipeline, as_of=as_of)
+    won = deals[(deals["outcome"] == "won") & deals["closed"].notna()]
+    return pd.DataFrame(
+        {
+            "date": won["closed"],
+            "client_id": won["client_id"] if "client_id" in won.columns else won["deal_id"],
+            "amount": won["amount"].astype(float),
+            "manager": won["manager"],
+            "document_id": won["deal_id"].astype(str),
+        }
+    )
 
 
 def _average_deal(sales, names, as_of, months, min_deals):
