@@ -363,3 +363,11 @@ def detect_alerts(
     keys = pd.concat([order, alerts[["manager", "subject"]]], axis=1)
     idx = keys.sort_values(["s", "r", "l", "manager", "subject"], kind="stable").index
     return alerts.loc[idx, [*_COLUMNS, "severity", "text"]].reset_index(drop=True)
+
+
+def as_findings(alerts: pd.DataFrame) -> list[dict]:
+    """Alerts as report findings: the text, ``problem`` for high severity and ``warning`` otherwise."""
+    return [
+        {"text": str(text), "severity": "problem" if sev == "high" else "warning"}
+        for text, sev in zip(alerts["text"], alerts["severity"], strict=True)
+    ]

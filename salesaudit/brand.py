@@ -74,7 +74,11 @@ def load_brand(path: str | Path) -> Brand:
     palette_names = ((b.defaults or {}).get("salesaudit") or {}).get("chart_palette") or []
     named = dict((b.color.palette or {}) if b.color is not None else {})
     palette = [str(named.get(n, n)) for n in palette_names] or [
-        colors["primary"], colors["success"], colors["warning"], colors["secondary"], colors["danger"]
+        colors["primary"],
+        colors["success"],
+        colors["warning"],
+        colors["secondary"],
+        colors["danger"],
     ]
     name = b.meta.name if b.meta is not None else None
     firm = (getattr(name, "full", None) or getattr(name, "short", None) or "") if name else ""

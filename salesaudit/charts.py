@@ -56,7 +56,8 @@ def monthly_revenue(sales: pd.DataFrame, *, lang: str, title: str, unit: str) ->
     """Net revenue per calendar month over the whole history, as bars."""
     monthly = (
         sales.assign(month=sales["date"].dt.to_period("M").dt.to_timestamp())
-        .groupby("month", as_index=False)["amount"].sum()
+        .groupby("month", as_index=False)["amount"]
+        .sum()
     )
     fig, ax = plt.subplots(figsize=FIGSIZE)
     ax.bar(monthly["month"], monthly["amount"], width=20, color=sns.color_palette()[0])
@@ -64,5 +65,213 @@ def monthly_revenue(sales: pd.DataFrame, *, lang: str, title: str, unit: str) ->
     money_axis(ax, lang=lang, unit=unit)
     ax.set_xlabel("")
     fig.autofmt_xdate()
+    plt.close(fig)
+    return fig
+
+
+def _month_labels(periods, lang: str) -> list[str]:
+    from babel.dates import format_date
+
+    loc = "ru_RU" if lang == "ru" else "en_US"
+    return [format_date(pd.Timestamp(p).date(), format="LLL", locale=loc) for p in periods]
+
+
+def plan_by_month(
+    department_monthly: pd.DataFrame, *, lang: str, title: str, unit: str, index_label: str
+) -> plt.Figure:
+    """The department's plan per month (bars) with the seasonality index behind it (line)."""
+    df = department_monthly.sort_values("month_start")
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    x = range(len(df))
+    ax.bar(x, df["plan"], color=sns.color_palette()[0])
+    ax.set_xticks(list(x), _month_labels(df["month_start"], lang))
+    money_axis(ax, lang=lang, unit=unit)
+    ax.set_title(title)
+    if "index" in df:
+        ax2 = ax.twinx()
+        ax2.plot(list(x), df["index"] * 100, color=sns.color_palette()[2], marker="o", linewidth=1.5)
+        ax2.set_ylabel(index_label)
+        ax2.grid(False)
+        ax2.set_ylim(0, max(df["index"] * 100) * 1.3)
+    plt.close(fig)
+    return fig
+
+
+def plan_by_manager(plan_monthly: pd.DataFrame, *, lang: str, title: str, unit: str) -> plt.Figure:
+    """Each manager's plan per month, stacked."""
+    pivot = plan_monthly.pivot_table(index="month_start", columns="manager", values="plan", aggfunc="sum")
+    pivot = pivot.fillna(0).sort_index()
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    bottom = None
+    palette = sns.color_palette(n_colors=max(len(pivot.columns), 1))
+    x = range(len(pivot))
+    for color, manager in zip(palette, pivot.columns, strict=False):
+        values = pivot[manager].to_numpy()
+        ax.bar(x, values, bottom=bottom, label=str(manager), color=color)
+        bottom = values if bottom is None else bottom + values
+    ax.set_xticks(list(x), _month_labels(pivot.index, lang))
+    money_axis(ax, lang=lang, unit=unit)
+    ax.set_title(title)
+    ax.legend(ncols=3, loc="upper left", frameon=False)
+    plt.close(fig)
+    return fig
+
+
+def pay_curves(scenarios: pd.DataFrame, *, lang: str, title: str, xlabel: str, ylabel: str) -> plt.Figure:
+    """Monthly pay per manager against plan attainment (50 %…150 %)."""
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    for manager, part in scenarios.groupby("manager", sort=False):
+        ax.plot(part["attainment"] * 100, part["pay"] / 1000, marker=".", label=str(manager))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.legend(ncols=3, frameon=False, fontsize=7)
+    plt.close(fig)
+    return fig
+
+
+def income_ceiling(
+    ceiling: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    ceiling_label: str,
+    plan_label: str,
+    actual_label: str | None = None,
+    unit: str = "",
+) -> plt.Figure:
+    """Per manager: monthly sales at which today's scheme already pays the comfortable income, against
+    the monthly sales the plan requires (and what they sell now)."""
+    df = ceiling.sort_values("plan_monthly_avg")
+    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.45 * len(df) + 1.2))
+    y = range(len(df))
+    pal = sns.color_palette()
+    ax.barh([i + 0.2 for i in y], df["plan_monthly_avg"], height=0.4, label=plan_label, color=pal[0])
+    ax.barh(
+        [i - 0.2 for i in y],
+        df["current_scheme_sales_for_income"],
+        height=0.4,
+        label=ceiling_label,
+        color=pal[2],
+    )
+    if actual_label and "actual_monthly_sales" in df:
+        ax.scatter(df["actual_monthly_sales"], list(y), color=pal[4 % len(pal)], zorder=3, label=actual_label)
+    ax.set_yticks(list(y), [str(m) for m in df["manager"]])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v / 1e6, lang=lang, digits=1)))
+    ax.set_xlabel(unit)
+    ax.set_title(title)
+    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    plt.close(fig)
+    return fig
+
+
+def pareto(curve: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, point_label: str) -> plt.Figure:
+    """Cumulative revenue share against cumulative client share, with the 80/20 point marked
+    (``curve`` from :func:`salesaudit.portfolio.pareto_curve`)."""
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    ax.plot(curve["client_share"] * 100, curve["revenue_share"] * 100, color=sns.color_palette()[0])
+    ax.plot([0, 100], [0, 100], color="#b8c0cc", linewidth=0.8, linestyle="--")
+    point = curve[curve["is_point"]]
+    if len(point):
+        px, py = float(point["client_share"].iloc[0]) * 100, float(point["revenue_share"].iloc[0]) * 100
+        ax.scatter([px], [py], color=sns.color_palette()[2], zorder=3)
+        ax.annotate(point_label, (px, py), xytext=(8, -14), textcoords="offset points", fontsize=8)
+        ax.axvline(px, color="#b8c0cc", linewidth=0.6)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(0, 101)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    plt.close(fig)
+    return fig
+
+
+def heatmap(
+    matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, percent: bool = False
+) -> plt.Figure:
+    """An annotated heatmap of a small matrix (ABC×XYZ counts, migration counts)."""
+    data = matrix.astype(float) * (100 if percent else 1)
+    fig, ax = plt.subplots(figsize=(max(4.0, 0.9 * data.shape[1] + 1.5), max(2.4, 0.5 * data.shape[0] + 1.0)))
+    cmap = sns.light_palette(sns.color_palette()[0], as_cmap=True)
+    sns.heatmap(data, annot=True, fmt=".0f", cmap=cmap, cbar=False, ax=ax, linewidths=0.5, linecolor="white")
+    ax.set_title(title)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="y", rotation=0)
+    plt.close(fig)
+    return fig
+
+
+def portfolio_bars(
+    portfolios: pd.DataFrame, *, lang: str, title: str, unit: str, classes=("A", "B", "C", "D")
+) -> plt.Figure:
+    """Each manager's revenue split by client class (stacked horizontal bars)."""
+    df = portfolios.sort_values("revenue")
+    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.45 * len(df) + 1.2))
+    left = None
+    pal = sns.color_palette(n_colors=len(classes))
+    y = range(len(df))
+    for color, cls in zip(pal, classes, strict=True):
+        col = f"revenue_{cls}"
+        if col not in df:
+            continue
+        values = df[col].clip(lower=0).to_numpy()
+        ax.barh(list(y), values, left=left, label=cls, color=color)
+        left = values if left is None else left + values
+    ax.set_yticks(list(y), [str(m) for m in df["manager"]])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v / 1e6, lang=lang, digits=0)))
+    ax.set_xlabel(unit)
+    ax.set_title(title)
+    ax.legend(ncols=len(classes), frameon=False, loc="lower right")
+    plt.close(fig)
+    return fig
+
+
+def trend(trend_table: pd.DataFrame, *, title: str, threshold: float | None = None) -> plt.Figure:
+    """Weekly attainment (%) per manager over the last weeks (``trend_table`` from
+    :func:`salesaudit.tracking.track_trend`, already labelled), the department in bold."""
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    for (level, manager), part in trend_table.groupby(["level", "manager"], sort=False):
+        part = part.sort_values("week_start")
+        bold = level == "department"
+        ax.plot(
+            part["iso_week"].str[-3:],
+            part["attainment"] * 100,
+            marker="o",
+            markersize=3,
+            linewidth=2.6 if bold else 1.1,
+            label=str(manager),
+            color="#1E2430" if bold else None,
+        )
+    ax.axhline(100, color="#b8c0cc", linewidth=0.8)
+    if threshold is not None:
+        ax.axhline(
+            threshold * 100,
+            color=sns.color_palette()[4 % len(sns.color_palette())],
+            linewidth=0.8,
+            linestyle="--",
+        )
+    ax.set_title(title)
+    ax.legend(ncols=3, frameon=False, fontsize=7)
+    plt.close(fig)
+    return fig
+
+
+def backtest_months(bt: pd.DataFrame, *, lang: str, title: str, weeks_label: str) -> plt.Figure:
+    """Department attainment per past month (bars; missed months in the warning colour), with the weeks
+    of warning written above the months the weekly view flagged."""
+    df = bt[bt["level"] == "department"].sort_values("period")
+    fig, ax = plt.subplots(figsize=FIGSIZE)
+    pal = sns.color_palette()
+    colors = [pal[4 % len(pal)] if m else pal[0] for m in df["missed"]]
+    x = range(len(df))
+    ax.bar(x, df["attainment"] * 100, color=colors)
+    ax.axhline(100, color="#1E2430", linewidth=0.8)
+    for i, (w, flagged) in enumerate(zip(df["weeks_of_warning"], df["flagged"], strict=True)):
+        if flagged and pd.notna(w):
+            ax.annotate(f"{int(w)} {weeks_label}", (i, 101), ha="center", fontsize=8, fontweight="bold")
+    ax.set_xticks(list(x), _month_labels(pd.to_datetime(df["period"] + "-01"), lang))
+    ax.set_ylim(0, max(120, float((df["attainment"] * 100).max()) + 10))
+    ax.set_title(title)
     plt.close(fig)
     return fig

@@ -88,8 +88,10 @@ def new(
 
     path = scaffold(folder, client=client or folder.name, lang=lang, preset=preset)
     typer.echo(f"created {path}")
-    typer.echo(f"next: put the client's exports in {path / 'data'}, map their columns in "
-               f"{path / 'engagement.yaml'}, then `salesaudit validate {folder}`")
+    typer.echo(
+        f"next: put the client's exports in {path / 'data'}, map their columns in "
+        f"{path / 'engagement.yaml'}, then `salesaudit validate {folder}`"
+    )
 
 
 @app.command()
@@ -135,7 +137,9 @@ def run_cmd(
 @_friendly
 def weekly(
     engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
-    week: Annotated[str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last complete week).")] = None,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last complete week).")
+    ] = None,
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
 ) -> None:
     """The weekly flash report: plan vs fact for one week, alerts, next steps."""

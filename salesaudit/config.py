@@ -247,7 +247,9 @@ def _check_files(eng: Engagement, source: str) -> None:
         files = eng.input_files(table)
         if not files:
             raise ConfigError(
-                "no file matches", file=source, key=f"inputs.{table}.files",
+                "no file matches",
+                file=source,
+                key=f"inputs.{table}.files",
                 value=eng.inputs[table].files,
             )
         for f in files:

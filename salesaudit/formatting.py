@@ -5,8 +5,6 @@ Russian: ``1 234 567,89 ₽`` and ``25.11.2026``; English: ``₽1,234,567.89`` a
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_currency_symbol
@@ -19,7 +17,11 @@ def _locale(lang: str) -> str:
 
 
 def _missing(value) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+    """None, NaN, NA and NaT are all "no value" (shown as a dash)."""
+    try:
+        return value is None or bool(pd.isna(value))
+    except (TypeError, ValueError):  # array-likes are never a missing scalar
+        return False
 
 
 def fmt_number(value, *, lang: str = "ru", digits: int = 0) -> str:

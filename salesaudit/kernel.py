@@ -70,9 +70,7 @@ def local_kernel(cwd: Path | None = None, *, warm: bool = True):
     """
     with tempfile.TemporaryDirectory(prefix="sa-k-") as tmp:
         os.chmod(tmp, 0o700)
-        km = LocalIPCKernelManager(
-            ip=str(Path(tmp) / "k"), connection_file=str(Path(tmp) / "kernel.json")
-        )
+        km = LocalIPCKernelManager(ip=str(Path(tmp) / "k"), connection_file=str(Path(tmp) / "kernel.json"))
         km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=["--HistoryManager.enabled=False"])
         try:
             if warm:

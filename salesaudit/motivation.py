@@ -509,3 +509,26 @@ def penalty_note(country: str = "RU", lang: str = "ru") -> str | None:
     if str(country).upper() != "RU":
         return None
     return t("plan.motivation.penalty_note", lang)
+
+
+def attainment_verdicts(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per manager (and the department) from :func:`historical_attainment`: months, median
+    attainment, the verdict text.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"manager": ["a", "a"], "period": ["2025-01", "2025-02"], "target": [1.0, 1.0],
+    ...                   "fact": [1.2, 1.3], "attainment": [1.2, 1.3], "verdict": "too soft",
+    ...                   "verdict_text": "too soft"})
+    >>> attainment_verdicts(h)["attainment"].tolist()
+    [1.25]
+    """
+    h = history.assign(manager=history["manager"].astype("object").where(history["manager"].notna(), "Σ"))
+    out = h.groupby("manager", sort=False).agg(
+        months=("period", "nunique"),
+        target=("target", "sum"),
+        fact=("fact", "sum"),
+        attainment=("attainment", "median"),
+        verdict_text=("verdict_text", "first"),
+    )
+    return out.reset_index()

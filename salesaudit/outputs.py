@@ -15,7 +15,9 @@ import pandas as pd
 from .exceptions import SalesAuditError
 
 
-def new_run_dir(engagement_folder: Path, out: str | Path | None = None, *, now=None, suffix: str = "") -> Path:
+def new_run_dir(
+    engagement_folder: Path, out: str | Path | None = None, *, now=None, suffix: str = ""
+) -> Path:
     """Create the output folder of a new run and return it.
 
     Without ``out``: ``ENGAGEMENT/output/<YYYY-MM-DD_HHMMSS>/`` (a ``-2``, ``-3``... suffix if a run

@@ -1562,3 +1562,49 @@ def _note(key: str, params: dict, lang: str) -> str:
         else:
             shown[name] = value
     return t(key, lang, **shown)
+
+
+# -- report views of the plan tables ---------------------------------------------------------------
+def plan_matrix(plan_monthly: pd.DataFrame) -> pd.DataFrame:
+    """Managers × months (``YYYY-MM`` columns) plus a ``total`` column and a department row.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"manager": ["a", "a", "b"], "period": ["2026-01", "2026-02", "2026-01"],
+    ...                   "plan": [1, 2, 3]})
+    >>> plan_matrix(m).to_dict("list")["total"]
+    [3, 3, 6]
+    """
+    wide = plan_monthly.pivot_table(index="manager", columns="period", values="plan", aggfunc="sum",
+                                    fill_value=0, sort=True)
+    wide["total"] = wide.sum(axis=1)
+    total = wide.sum(axis=0).to_frame().T
+    total.index = ["Σ"]
+    out = pd.concat([wide, total]).astype("int64")
+    out.index.name = "manager"
+    out.columns.name = None
+    return out.reset_index()
+
+
+def class_matrix(by_class: pd.DataFrame) -> pd.DataFrame:
+    """Each manager's yearly plan by client class (columns A, B, C, new), from :func:`split_by_class`."""
+    wide = by_class.pivot_table(index="manager", columns="segment", values="plan", aggfunc="sum", fill_value=0)
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def coming_weeks(plan_weekly: pd.DataFrame, *, as_of, weeks: int = 4) -> pd.DataFrame:
+    """The week-parts that start in the ``weeks`` ISO weeks from ``as_of``'s week on, managers with a plan.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"manager": ["a"] * 3, "week_start": pd.to_datetime(["2026-11-16", "2026-11-23",
+    ...                   "2026-11-30"]), "plan": [1, 1, 1]})
+    >>> coming_weeks(w, as_of="2026-11-25", weeks=1)["week_start"].dt.day.tolist()
+    [23]
+    """
+    ts = pd.Timestamp(as_of).normalize()
+    monday = ts - pd.Timedelta(days=ts.weekday())
+    end = monday + pd.Timedelta(weeks=weeks)
+    mask = (plan_weekly["week_start"] >= monday) & (plan_weekly["week_start"] < end) & (plan_weekly["plan"] > 0)
+    return plan_weekly[mask].sort_values(["week_start", "manager"]).reset_index(drop=True)

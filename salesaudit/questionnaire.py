@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import yaml
 
 from .exceptions import ConfigError
@@ -34,7 +35,7 @@ def questionnaire_text(lang: str) -> str:
     lines = [f"# {t('questionnaire.header', lang)}", f"# {t('questionnaire.answers', lang)}", ""]
     for q in QUESTIONS:
         lines.append(f"# {t('question.' + q, lang)}")
-        lines.append(f"{q}: {{answer: unknown, note: \"\"}}")
+        lines.append(f'{q}: {{answer: unknown, note: ""}}')
         lines.append("")
     lines.append(f"# {t('questionnaire.a_clients', lang)}")
     lines.append("a_client_interviews: []")
@@ -55,15 +56,45 @@ def load_answers(path: str | Path) -> dict:
         if key == "a_client_interviews":
             continue
         if key not in QUESTIONS:
-            raise ConfigError("unknown question id", file=str(path), key=key,
-                              hint=f"known ids: {', '.join(QUESTIONS)}")
+            raise ConfigError(
+                "unknown question id", file=str(path), key=key, hint=f"known ids: {', '.join(QUESTIONS)}"
+            )
         value = value if isinstance(value, dict) else {"answer": value}
         answer = str(value.get("answer", "unknown")).lower()
         if answer not in ANSWERS:
-            raise ConfigError(f"answer must be one of {', '.join(ANSWERS)}", file=str(path),
-                              key=f"{key}.answer", value=answer)
+            raise ConfigError(
+                f"answer must be one of {', '.join(ANSWERS)}",
+                file=str(path),
+                key=f"{key}.answer",
+                value=answer,
+            )
         answers[key] = {"answer": answer, "note": str(value.get("note") or "")}
     for q in QUESTIONS:
         answers.setdefault(q, {"answer": "unknown", "note": ""})
     answers["a_client_interviews"] = list(data.get("a_client_interviews") or [])
     return answers
+
+
+def summarise_interviews(interviews: list[dict]) -> pd.DataFrame:
+    """How often each reason and each supplier-choice criterion was named in the A-client interviews.
+
+    Returns columns ``kind`` (reason/criterion), ``reason_text``, ``mentions``, most mentioned first.
+
+    Examples
+    --------
+    >>> summarise_interviews([{"client_id": "1", "reasons": ["цена", "сроки"]},
+    ...                       {"client_id": "2", "reasons": ["сроки"]}])["mentions"].tolist()
+    [2, 1]
+    """
+    rows = [
+        (kind, str(text).strip())
+        for item in interviews
+        for kind, key in (("reason", "reasons"), ("criterion", "criteria"))
+        for text in (item.get(key) or [])
+        if str(text).strip()
+    ]
+    df = pd.DataFrame(rows, columns=["kind", "reason_text"])
+    out = df.groupby(["kind", "reason_text"], as_index=False).size().rename(columns={"size": "mentions"})
+    return out.sort_values(["kind", "mentions", "reason_text"], ascending=[False, False, True]).reset_index(
+        drop=True
+    )

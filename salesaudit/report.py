@@ -22,6 +22,7 @@ from .formatting import fmt_date
 from .i18n import t
 from .templates import template_path
 
+
 def merge_notebooks(paths: list[Path]) -> nbformat.NotebookNode:
     """One notebook holding the cells of ``paths`` in order (the report's single document)."""
     nbs = [nbformat.read(str(p), as_version=4) for p in paths]

@@ -67,8 +67,20 @@ def check_notebook(path: Path, extra: Sequence[str] = ()) -> None:
 
 
 def _versions() -> dict[str, str]:
-    names = ["salesaudit", "pandas", "numpy", "papermill", "nbconvert", "weasyprint", "pandera",
-             "holidays", "babel", "openpyxl", "matplotlib", "seaborn"]
+    names = [
+        "salesaudit",
+        "pandas",
+        "numpy",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "pandera",
+        "holidays",
+        "babel",
+        "openpyxl",
+        "matplotlib",
+        "seaborn",
+    ]
     out = {"python": platform.python_version()}
     for n in names:
         try:
@@ -193,8 +205,11 @@ def run(
                 execute_stages(
                     stages,
                     km=km,
-                    parameters={"engagement": str(eng.folder), "run_dir": str(run_dir),
-                                **(extra_parameters or {})},
+                    parameters={
+                        "engagement": str(eng.folder),
+                        "run_dir": str(run_dir),
+                        **(extra_parameters or {}),
+                    },
                     run_dir=run_dir,
                     progress=progress,
                     notebooks=notebooks,

@@ -14,8 +14,14 @@ from .questionnaire import questionnaire_text
 from .templates import template_path
 
 
-def scaffold(folder: str | Path, *, client: str, lang: str = "ru", preset: str | None = None,
-             today: dt.date | None = None) -> Path:
+def scaffold(
+    folder: str | Path,
+    *,
+    client: str,
+    lang: str = "ru",
+    preset: str | None = None,
+    today: dt.date | None = None,
+) -> Path:
     """Create ``folder`` with a commented ``engagement.yaml``, the default brand, an empty interview
     questionnaire in ``lang`` and an empty ``data/``. Refuses a folder that exists and is not empty."""
     folder = Path(folder)
@@ -30,7 +36,8 @@ def scaffold(folder: str | Path, *, client: str, lang: str = "ru", preset: str |
 
         if preset not in PRESETS:
             raise ConfigError(
-                f"unknown preset {preset!r}", value=preset,
+                f"unknown preset {preset!r}",
+                value=preset,
                 hint=f"known presets: {', '.join(sorted(PRESETS)) or 'none yet'}",
             )
         inputs = preset_inputs(preset)

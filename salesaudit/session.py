@@ -8,7 +8,7 @@ notebook's defaults run as shipped. Inside a run, the runner has already read th
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -28,6 +28,7 @@ class Session:
     eng: Engagement
     intake: Intake
     run_dir: Path | None
+    _memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def lang(self) -> str:
@@ -46,6 +47,70 @@ class Session:
 
     def t(self, key: str, **params) -> str:
         return _t(key, self.lang, **params)
+
+    def segment(self) -> pd.DataFrame:
+        """The client table of :func:`salesaudit.segmentation.segment_clients` with this engagement's
+        settings (computed once per session)."""
+        if "segment" not in self._memo:
+            from .segmentation import segment_clients
+
+            e = self.eng
+            self._memo["segment"] = segment_clients(
+                self.table("sales"),
+                as_of=self.as_of,
+                clients=self.table("clients"),
+                activities=self.table("activities"),
+                window_months=e.window_months,
+                cutoffs=e.segmentation.cutoffs,
+                rule=e.segmentation.rule,
+                dormant_months=e.segmentation.dormant_months,
+                x=e.xyz.x,
+                y=e.xyz.y,
+                new_months=e.xyz.new_months,
+                weights=e.segmentation.weights,
+                d_activity_threshold=e.segmentation.d_activity_threshold,
+            )
+        return self._memo["segment"]
+
+    def plan(self):
+        """The :class:`salesaudit.planning.PlanResult` of :func:`salesaudit.planning.decompose_plan` with
+        this engagement's settings (computed once per session)."""
+        if "plan" not in self._memo:
+            from .planning import decompose_plan
+
+            e, p = self.eng, self.eng.plan
+            managers = self.table("managers")
+            if managers is None:
+                sales = self.table("sales")
+                names = sales["manager"].dropna().unique() if "manager" in sales else []
+                managers = pd.DataFrame({"manager": pd.Series(sorted(names), dtype="str")})
+            self._memo["plan"] = decompose_plan(
+                self.table("sales"),
+                year=p.year,
+                managers=managers,
+                target=p.target,
+                growth=p.growth,
+                monthly_targets=p.monthly_targets,
+                method=p.method,
+                weights=p.weights,
+                overrides=p.overrides,
+                absences=p.absences,
+                ramp=p.ramp,
+                clients=self.segment(),
+                country=e.country,
+                as_of=self.as_of,
+                pipeline=self.table("pipeline"),
+                activities=self.table("activities"),
+                win_rate=e.funnel.win_rate,
+                proposal_rate=e.funnel.proposal_rate,
+                meeting_rate=e.funnel.meeting_rate,
+                lang=self.lang,
+            )
+        return self._memo["plan"]
+
+    def thresholds(self) -> dict:
+        """The tracking alert thresholds of engagement.yaml."""
+        return self.eng.tracking.model_dump(exclude={"mode"})
 
 
 def demo_folder() -> Path:

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 from IPython.display import HTML
 
-from .i18n import column_label
 from .formatting import fmt_date, fmt_money, fmt_number, fmt_percent
+from .i18n import column_label
 
 _SLUG = re.compile(r"[^0-9a-zA-Zа-яА-ЯёЁ]+")
 
@@ -105,8 +105,13 @@ def table_html(
     for row in shown.itertuples(index=False, name=None):
         cells = []
         for col, value in zip(df.columns, row, strict=True):
-            kind = formats.get(col) or ("number" if pd.api.types.is_float_dtype(df[col]) else
-                                        "int" if pd.api.types.is_integer_dtype(df[col]) else "text")
+            kind = formats.get(col) or (
+                "number"
+                if pd.api.types.is_float_dtype(df[col])
+                else "int"
+                if pd.api.types.is_integer_dtype(df[col])
+                else "text"
+            )
             text = format_cell(value, kind, lang=lang, currency=currency)
             cells.append(f'<td class="{_align(df[col], kind)}">{html.escape(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
@@ -163,3 +168,12 @@ def key_figures(figures: pd.DataFrame, *, lang: str, currency: str = "RUB") -> H
         (t(f"figure.{r.figure}", lang), format_cell(r.value, r.kind, lang=lang, currency=currency))
         for r in figures.itertuples(index=False)
     )
+
+
+def flatten_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Two-level column names joined with ``_`` (for CSV and the workbook)."""
+    if not isinstance(df.columns, pd.MultiIndex):
+        return df
+    out = df.copy()
+    out.columns = ["_".join(str(p) for p in col if str(p)) for col in df.columns]
+    return out

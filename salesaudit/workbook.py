@@ -20,16 +20,33 @@ from .outputs import read_tables
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Column kinds by name: the same vocabulary everywhere, so one rule formats every sheet.
-_MONEY = re.compile(
-    r"^(amount|revenue|plan|fact|margin|potential|sales|salary|bonus|pay|forecast|expected_pace|"
-    r"required_daily|month_plan|mtd_plan|mtd_fact|gap|target|.*_amount|.*_revenue|.*_plan|.*_fact)$"
+_MONEY_NAMES = (
+    "amount revenue plan fact margin potential sales salary bonus pay forecast expected_pace required_daily "
+    "month_plan mtd_plan mtd_fact week_plan week_fact gap target headroom prev_revenue avg_deal "
+    "pipeline_amount remaining_plan weighted current_scheme_sales_for_income plan_monthly_avg "
+    "actual_monthly_sales actual_monthly_income income_at_plan comfortable_income"
+).split()
+_MONEY = re.compile(r"^(" + "|".join(_MONEY_NAMES) + r"|revenue_[A-Z]|.*_revenue)$")
+_PERCENT = re.compile(
+    r"^(share|cum_share|attainment|share_of_wallet|cv|cost_of_sales|coverage_share"
+    r"|.*_share|.*_attainment|.*_rate)$"
 )
-_PERCENT = re.compile(r"^(share|cum_share|attainment|share_of_wallet|cv|.*_share|.*_attainment|.*_rate|cost_of_sales)$")
-_DATE = re.compile(r"^(date|week_start|week_end|month_start|last_purchase|first_purchase|hired|left|created|expected_close|.*_date)$")
+_DATE = re.compile(
+    r"^(date|week_start|week_end|month_start|last_purchase|first_purchase|last_order|hired|left|created"
+    r"|closed|expected_close|reference_day|first_flag_week|.*_date)$"
+)
 
 SHEET_ORDER = [
-    "findings", "data_quality", "clients", "plan_monthly", "plan_weekly", "payout_scenarios",
-    "tracking_weekly", "alerts", "rejected_rows", "row_accounting",
+    "findings",
+    "data_quality",
+    "clients",
+    "plan_monthly",
+    "plan_weekly",
+    "payout_scenarios",
+    "tracking_weekly",
+    "alerts",
+    "rejected_rows",
+    "row_accounting",
 ]
 
 
@@ -74,15 +91,27 @@ class _Writer:
     def __init__(self, path: Path, lang: str) -> None:
         self.book = xlsxwriter.Workbook(
             str(path),
-            {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
-             "nan_inf_to_errors": True},
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": True,
+            },
         )
         self.lang = lang
         self.used: set[str] = set()
         f = self.book.add_format
         self.fmt = {
-            "header": f({"bold": True, "bg_color": "#1B3A5C", "font_color": "#FFFFFF", "text_wrap": True,
-                         "valign": "top", "border": 1}),
+            "header": f(
+                {
+                    "bold": True,
+                    "bg_color": "#1B3A5C",
+                    "font_color": "#FFFFFF",
+                    "text_wrap": True,
+                    "valign": "top",
+                    "border": 1,
+                }
+            ),
             "money": f({"num_format": "#,##0"}),
             "percent": f({"num_format": "0.0%"}),
             "int": f({"num_format": "#,##0"}),

@@ -72,7 +72,11 @@ def test_missing_folder_and_file(tmp_path):
 
 def test_scaffold_text_round_trips():
     text = config.engagement_yaml_text(
-        client_name='ООО "Кавычки" \\ слэш', language="en", as_of="2026-01-31", plan_year=2026, plan_target=5e6
+        client_name='ООО "Кавычки" \\ слэш',
+        language="en",
+        as_of="2026-01-31",
+        plan_year=2026,
+        plan_target=5e6,
     )
     data = yaml.safe_load(text)
     assert data["client"]["name"] == 'ООО "Кавычки" \\ слэш'

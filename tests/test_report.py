@@ -24,8 +24,11 @@ def test_report_has_no_code_no_external_urls_and_escapes_client_text(tiny):
 
     eng = config.load(tiny)
     table = table_html(pd.DataFrame({"name": ['ООО "Альфа <b>Трейд</b>"']}), lang="ru")
-    page = render_html(_nb([heading_html("Раздел", level=1, anchor="s1"), table]), eng=eng,
-                       brand=load_brand(tiny / "brand.yml"))
+    page = render_html(
+        _nb([heading_html("Раздел", level=1, anchor="s1"), table]),
+        eng=eng,
+        brand=load_brand(tiny / "brand.yml"),
+    )
     assert external_urls(page) == []
     assert "secret code" not in page and "debug output" not in page
     assert "&lt;b&gt;Трейд&lt;/b&gt;" in page and "<b>Трейд" not in page
@@ -37,8 +40,11 @@ def test_pdf_is_a4_with_footer(tiny, tmp_path):
     import subprocess
 
     eng = config.load(tiny)
-    page = render_html(_nb([heading_html("Раздел первый", level=1, anchor="s1")]), eng=eng,
-                       brand=load_brand(tiny / "brand.yml"))
+    page = render_html(
+        _nb([heading_html("Раздел первый", level=1, anchor="s1")]),
+        eng=eng,
+        brand=load_brand(tiny / "brand.yml"),
+    )
     pdf = tmp_path / "r.pdf"
     write_pdf(page, pdf)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -53,7 +59,11 @@ def test_logo_url_is_refused(tiny):
 
     from salesaudit.exceptions import ConfigError
 
-    brand = (tiny / "brand.yml").read_text(encoding="utf-8").replace("mark: logo.svg", "mark: https://x.example/l.png")
+    brand = (
+        (tiny / "brand.yml")
+        .read_text(encoding="utf-8")
+        .replace("mark: logo.svg", "mark: https://x.example/l.png")
+    )
     (tiny / "brand.yml").write_text(brand, encoding="utf-8")
     with pytest.raises(ConfigError):
         load_brand(tiny / "brand.yml")

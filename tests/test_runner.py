@@ -21,8 +21,14 @@ def _tree_hashes(folder):
 
 def test_run_writes_the_contract_and_a_manifest(tiny, tmp_path):
     out = runner.run(tiny, out=tmp_path / "out", stages=AUDIT, progress=lambda _: None)
-    for name in ("report.html", "report.pdf", "workbook.xlsx", "manifest.json",
-                 "tables/rejected_rows.csv", "notebooks/01_audit.ipynb"):
+    for name in (
+        "report.html",
+        "report.pdf",
+        "workbook.xlsx",
+        "manifest.json",
+        "tables/rejected_rows.csv",
+        "notebooks/01_audit.ipynb",
+    ):
         assert (out / name).is_file(), name
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["engagement"] == str(tiny.resolve())
@@ -60,8 +66,9 @@ def test_failing_cell_stops_the_run_and_leaves_earlier_output_intact(tiny, tmp_p
     nbformat.write(nb, str(notebooks / "02_broken.ipynb"))
     stages = (runner.Stage("audit", "01_audit.ipynb"), runner.Stage("clients", "02_broken.ipynb"))
 
-    good = runner.run(tiny, out=tmp_path / "good", stages=stages[:1], notebooks=notebooks,
-                      progress=lambda _: None)
+    good = runner.run(
+        tiny, out=tmp_path / "good", stages=stages[:1], notebooks=notebooks, progress=lambda _: None
+    )
     before = _tree_hashes(good)
     with pytest.raises(StageError) as err:
         runner.run(tiny, out=tmp_path / "bad", stages=stages, notebooks=notebooks, progress=lambda _: None)

@@ -9,7 +9,7 @@ from salesaudit.workbook import needs_neutralising, write_workbook
 def test_formula_like_text_is_stored_as_quoted_text(tiny, tmp_path):
     eng = config.load(tiny)
     run = tmp_path / "run"
-    evil = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2", "@SUM(A1)", "\tx", "ООО «Ромашка»"]
+    evil = ['=HYPERLINK("http://x","y")', "+1+1", "-2", "@SUM(A1)", "\tx", "ООО «Ромашка»"]
     save_table(pd.DataFrame({"name": evil, "amount": [1.5, 2, 3, 4, 5, 6]}), "clients", run_dir=run)
     path = write_workbook(run, eng=eng)
     wb = openpyxl.load_workbook(path)
@@ -26,8 +26,11 @@ def test_formula_like_text_is_stored_as_quoted_text(tiny, tmp_path):
 def test_per_manager_sheets(tiny, tmp_path):
     eng = config.load(tiny)
     run = tmp_path / "run"
-    save_table(pd.DataFrame({"client_id": ["a", "b", "c"], "manager": ["Иванов", "Петров/Сидоров", "Иванов"]}),
-               "clients", run_dir=run)
+    save_table(
+        pd.DataFrame({"client_id": ["a", "b", "c"], "manager": ["Иванов", "Петров/Сидоров", "Иванов"]}),
+        "clients",
+        run_dir=run,
+    )
     wb = openpyxl.load_workbook(write_workbook(run, eng=eng))
     names = wb.sheetnames
     assert "Иванов" in names and "Петров_Сидоров" in names  # '/' is not allowed in a sheet name

@@ -1,0 +1,5 @@
+"""``python -m salesaudit`` is the ``salesaudit`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""The command line as a consultant meets it: exit codes and one clear message, never a traceback."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import TINY_YAML, make_engagement
+
+SALESAUDIT = [sys.executable, "-m", "salesaudit"]
+
+
+def _run(*args, cwd=None):
+    return subprocess.run(
+        [*SALESAUDIT, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
+
+
+def test_usage_error_is_exit_2():
+    result = _run("run")  # missing ENGAGEMENT
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_mapped_column_is_exit_1_with_file_and_column(tmp_path):
+    folder = make_engagement(tmp_path / "e", yaml_text=TINY_YAML.replace("amount: Сумма", "amount: Итог"))
+    result = _run("run", folder, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "sales.csv" in result.stderr and "'Итог'" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_unparseable_date_format_is_exit_1(tmp_path):
+    sales = "date,client,amount\n01/02/2026,A,1\n03/04/2026,B,2\n"
+    text = TINY_YAML.replace(
+        "columns: {date: Дата, client_id: Клиент, amount: Сумма, manager: Менеджер, document_id: Документ}",
+        "columns: {date: date, client_id: client, amount: amount}",
+    ).replace('read: {date_format: "%d.%m.%Y", decimal: ","}', "read: {}")
+    folder = make_engagement(tmp_path / "e", yaml_text=text, sales=sales)
+    result = _run("validate", folder)
+    assert result.returncode == 1
+    assert "ambiguous" in result.stderr and "date_format" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_config_typo_is_exit_1_naming_the_key(tmp_path):
+    folder = make_engagement(tmp_path / "e", yaml_text=TINY_YAML + "langauge: en\n")
+    result = _run("validate", folder)
+    assert result.returncode == 1
+    assert "langauge" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_prints_accounting(tiny):
+    result = _run("validate", tiny)
+    assert result.returncode == 0, result.stderr
+    assert "rows_rejected" in result.stdout and "sales.csv" in result.stdout
+
+
+def test_new_scaffolds_a_folder_that_loads(tmp_path):
+    result = _run("new", tmp_path / "acme", "--client", "ООО «Акме»", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    folder = Path(tmp_path / "acme")
+    data = yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8"))
+    assert data["client"]["name"] == "ООО «Акме»" and data["language"] == "en"
+    assert (folder / "brand.yml").is_file() and (folder / "data").is_dir()
+    questionnaire = (folder / "questionnaire.yaml").read_text(encoding="utf-8")
+    assert "Is there a written money plan" in questionnaire
+    # refusing to scaffold over existing work
+    again = _run("new", tmp_path / "acme")
+    assert again.returncode == 1 and "not empty" in again.stderr
