@@ -27,8 +27,10 @@ def merge_notebooks(paths: list[Path]) -> nbformat.NotebookNode:
     """One notebook holding the cells of ``paths`` in order (the report's single document)."""
     nbs = [nbformat.read(str(p), as_version=4) for p in paths]
     merged = nbformat.v4.new_notebook(metadata=nbs[0].metadata if nbs else {})
-    for nb in nbs:
-        merged.cells.extend(nb.cells)
+    for i, nb in enumerate(nbs):
+        for cell in nb.cells:
+            cell["id"] = f"s{i}-{cell.get('id', len(merged.cells))}"  # ids stay unique across notebooks
+            merged.cells.append(cell)
     return merged
 
 

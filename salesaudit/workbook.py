@@ -135,6 +135,7 @@ class _Writer:
         for j, col in enumerate(df.columns):
             ws.write_string(row, j, column_label(col, self.lang), self.fmt["header"])
         widths = [max(8, min(40, len(column_label(c, self.lang)) + 2)) for c in df.columns]
+        df = _typed(df, kinds)
         for i, values in enumerate(df.itertuples(index=False, name=None), start=row + 1):
             for j, (col, value) in enumerate(zip(df.columns, values, strict=True)):
                 self._cell(ws, i, j, value, kinds[col])
@@ -151,12 +152,8 @@ class _Writer:
     def _cell(self, ws, i, j, value, kind) -> None:
         if value is None or (not isinstance(value, str) and pd.isna(value)):
             ws.write_blank(i, j, None)
-        elif kind == "date":
-            ts = pd.to_datetime(value, errors="coerce")
-            if pd.isna(ts):
-                self._text(ws, i, j, str(value))
-            else:
-                ws.write_datetime(i, j, ts.to_pydatetime(), self.fmt["date"])
+        elif kind == "date" and isinstance(value, pd.Timestamp):
+            ws.write_datetime(i, j, value.to_pydatetime(), self.fmt["date"])
         elif isinstance(value, str):
             self._text(ws, i, j, value)
         elif isinstance(value, bool):
@@ -169,6 +166,16 @@ class _Writer:
             ws.write_string(i, j, value, self.fmt["quoted"])
         else:
             ws.write_string(i, j, value)
+
+
+def _typed(df: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Date columns parsed once per column (a cell that is not a date stays text)."""
+    out = df.copy()
+    for col, kind in kinds.items():
+        if kind == "date" and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            parsed = pd.to_datetime(out[col], errors="coerce", format="ISO8601")
+            out[col] = parsed.astype(object).where(parsed.notna(), out[col])
+    return out
 
 
 def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:
