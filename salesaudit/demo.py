@@ -73,6 +73,7 @@ LEVELS = {2023: 240e6, 2024: 258e6, 2025: 284e6}  # gross yearly sales level
 GROWTH_2026 = 1.15  # 2026 runs at the owner's target pace (last year × 1.15) ...
 SLUMP_MONTH, SLUMP_FACTOR = (2026, 10), 0.67  # ... except October 2026
 WEEKEND_WEIGHT = 0.03
+KEY_ACCOUNTS = 60  # the largest clients order on a schedule (steadier months)
 SIGMA, TOP_TAMED = 1.75, 12  # client weights: lognormal σ; the largest few are tamed (square root)
 
 # Planted clients: index in the register (registration order) -> rank of its weight (0 = largest).
@@ -512,12 +513,25 @@ def _make_sales(rng: np.random.Generator, cal: _Calendar, clients: dict) -> dict
     order_month = cal.mi[order_day]
     bounds = np.searchsorted(order_month, np.arange(cal.n_months + 1))
     order_client = np.empty(order_day.size, dtype=int)
+    # key accounts (the KEY_ACCOUNTS largest) order on a schedule, so their monthly purchases are steady
+    # apart from the season (XYZ class Y); everyone else orders at random (Z)
+    key = np.zeros(N_CLIENTS, dtype=bool)
+    key[np.argsort(-clients["weight"], kind="stable")[:KEY_ACCOUNTS]] = True
     for m in range(cal.n_months):
         active = (clients["start"] <= month_last[m]) & (clients["end"] >= month_first[m])
+        size = bounds[m + 1] - bounds[m]
         p = base * active
-        order_client[bounds[m] : bounds[m + 1]] = rng.choice(
-            N_CLIENTS, size=bounds[m + 1] - bounds[m], p=p / p.sum()
-        )
+        p = p / p.sum()
+        counts = np.zeros(N_CLIENTS, dtype=np.int64)
+        steady = key & active
+        counts[steady] = np.rint(size * p[steady] * (1 + rng.normal(0, 0.05, steady.sum())))
+        rest = max(size - int(counts.sum()), 0)
+        others = p * ~steady
+        counts += rng.multinomial(rest, others / others.sum())
+        drawn = rng.permutation(np.repeat(np.arange(N_CLIENTS), counts))
+        if drawn.size < size:  # rounding left a few orders over: random clients take them
+            drawn = np.concatenate([drawn, rng.choice(N_CLIENTS, size - drawn.size, p=others / others.sum())])
+        order_client[bounds[m] : bounds[m + 1]] = drawn[:size]
     keep = (order_day >= clients["start"][order_client]) & (order_day <= clients["end"][order_client])
     order_day, order_client = order_day[keep], order_client[keep]
 
