@@ -74,3 +74,44 @@ def read_tables(run_dir: str | Path) -> dict[str, pd.DataFrame]:
     for path in sorted((Path(run_dir) / "tables").glob("*.csv")):
         out[path.stem] = pd.read_csv(path, keep_default_na=True, low_memory=False)
     return out
+
+
+def run_manifest(run_dir: str | Path) -> dict:
+    """A run's manifest (empty if it has none or it is unreadable)."""
+    import json
+
+    try:
+        return json.loads((Path(run_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def latest_full_run(engagement_folder: str | Path, *, plan_settings: dict | None = None) -> Path | None:
+    """The newest successful full run (``salesaudit run``/``demo``) of an engagement that wrote a weekly
+    plan, optionally only one made with the same ``plan`` settings."""
+    base = Path(engagement_folder) / "output"
+    if not base.is_dir():
+        return None
+    for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
+        manifest = run_manifest(run)
+        if manifest.get("status") != "ok" or manifest.get("command", "run") != "run":
+            continue
+        if plan_settings is not None and manifest.get("parameters", {}).get("plan") != plan_settings:
+            continue
+        if (run / "tables" / "plan_weekly.csv").is_file():
+            return run
+    return None
+
+
+def read_plan(run_dir: str | Path) -> dict[str, pd.DataFrame]:
+    """The plan tables a full run wrote (``weekly``, ``monthly``), with their dates parsed."""
+    out = {}
+    for name in ("weekly", "monthly"):
+        path = Path(run_dir) / "tables" / f"plan_{name}.csv"
+        if path.is_file():
+            df = pd.read_csv(path, dtype={"manager": "str", "period": "str", "iso_week": "str"})
+            for col in ("week_start", "week_end", "month_start"):
+                if col in df:
+                    df[col] = pd.to_datetime(df[col], format="ISO8601")
+            out[name] = df
+    return out

@@ -48,7 +48,12 @@ def page_css(*, client: str, lang: str) -> str:
 
 
 def render_html(
-    nb: nbformat.NotebookNode, *, eng: Engagement, brand: Brand, title_key: str = "report.title"
+    nb: nbformat.NotebookNode,
+    *,
+    eng: Engagement,
+    brand: Brand,
+    title_key: str = "report.title",
+    compact: bool = False,
 ) -> str:
     """The report's HTML: title page, table of contents, the stages' outputs."""
     lang = eng.language
@@ -76,10 +81,11 @@ def render_html(
             "toc_title": t("report.toc", lang),
             "css": css,
             "logo": brand.logo_markup,
+            "compact": compact,
         }
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return add_toc(body)
+    return body if compact else add_toc(body)
 
 
 def add_toc(page: str) -> str:
@@ -124,13 +130,19 @@ def write_pdf(page: str, path: Path) -> None:
 
 
 def build_report(
-    run_dir: Path, *, eng: Engagement, stages: list[str], pdf: bool = True, title_key: str = "report.title"
+    run_dir: Path,
+    *,
+    eng: Engagement,
+    stages: list[str],
+    pdf: bool = True,
+    title_key: str = "report.title",
+    compact: bool = False,
 ) -> Path:
     """Render ``run_dir/report.html`` (and ``report.pdf``) from the executed notebooks of a run."""
     run_dir = Path(run_dir)
     brand = load_brand(eng.path(eng.brand))
     nb = merge_notebooks([run_dir / "notebooks" / s for s in stages])
-    page = render_html(nb, eng=eng, brand=brand, title_key=title_key)
+    page = render_html(nb, eng=eng, brand=brand, title_key=title_key, compact=compact)
     bad = external_urls(page)
     if bad:
         raise SalesAuditError(

@@ -19,14 +19,8 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-import nbformat
-import papermill as pm
-from papermill.exceptions import PapermillExecutionError
-
-from . import config, outputs
+from . import config
 from .exceptions import ConfigError, StageError
-from .intake import read_engagement
-from .session import save_intake
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 
@@ -54,11 +48,38 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def notebook_parameters(path: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters``-tagged cell (read as JSON + ``ast``, no kernel)."""
+    import ast
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"not a readable notebook ({exc})", file=str(path)) from None
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise ConfigError(
+                    f"the parameters cell is not valid Python: {exc.msg}", file=str(path), row=exc.lineno
+                ) from None
+            return {
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign | ast.AnnAssign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Name)
+            }
+    return set()
+
+
 def check_notebook(path: Path, extra: Sequence[str] = ()) -> None:
     """The notebook exists and declares every parameter the runner passes (before any kernel starts)."""
     if not path.is_file():
         raise ConfigError("notebook not found", file=str(path))
-    declared = pm.inspect_notebook(str(path))
+    declared = notebook_parameters(path)
     missing = [p for p in (*REQUIRED_PARAMETERS, *extra) if p not in declared]
     if missing:
         raise ConfigError(
@@ -100,6 +121,9 @@ def execute_stages(
     notebooks: Path = NOTEBOOKS,
 ) -> dict[str, float]:
     """Execute the stage notebooks into ``run_dir/notebooks`` in the kernel ``km``; return timings."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
     nb_dir = run_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
@@ -159,6 +183,7 @@ def run(
     suffix: str = "",
     command: str = "run",
     title_key: str = "report.title",
+    compact: bool = False,
 ) -> Path:
     """Run the playbook on an engagement folder; return the output folder.
 
@@ -178,6 +203,11 @@ def run(
     timings: dict[str, float] = {}
     # The kernel starts (and imports the heavy libraries) while this process reads the client's files.
     with local_kernel(cwd=notebooks) as km:
+        # imported only now: pandas & co load while the kernel boots on the other core
+        from . import outputs
+        from .intake import read_engagement
+        from .session import save_intake
+
         start = time.perf_counter()
         intake = read_engagement(eng)  # data problems fail here, before any notebook runs
         timings["intake"] = round(time.perf_counter() - start, 3)
@@ -225,7 +255,9 @@ def run(
 
             start = time.perf_counter()
             progress("report ...")
-            build_report(run_dir, eng=eng, stages=[s.notebook for s in stages], title_key=title_key)
+            build_report(
+                run_dir, eng=eng, stages=[s.notebook for s in stages], title_key=title_key, compact=compact
+            )
             timings["report"] = round(time.perf_counter() - start, 3)
             start = time.perf_counter()
             write_workbook(run_dir, eng=eng)
@@ -267,6 +299,7 @@ def run_weekly(
         suffix=f"_weekly-{week}" if week else "_weekly",
         command="weekly",
         title_key="report.weekly_title",
+        compact=True,
     )
 
 
@@ -296,8 +329,4 @@ def _write_manifest(run_dir: Path, manifest: dict) -> None:
     tmp.replace(run_dir / "manifest.json")
 
 
-def read_notebook(path: Path) -> nbformat.NotebookNode:
-    return nbformat.read(str(path), as_version=4)
-
-
-__all__ = ["STAGES", "Stage", "run", "run_weekly", "execute_stages", "check_notebook", "read_notebook"]
+__all__ = ["STAGES", "Stage", "run", "run_weekly", "execute_stages", "check_notebook", "notebook_parameters"]

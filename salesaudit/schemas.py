@@ -11,8 +11,11 @@ pandera models intake validates against, lazily, so that every failing row is re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-import pandera.pandas as pa
+if TYPE_CHECKING:
+    import pandera.pandas as pa
 
 
 @dataclass(frozen=True)
@@ -88,29 +91,34 @@ CANONICAL: dict[str, TableSpec] = {
 
 TABLES: tuple[str, ...] = tuple(CANONICAL)
 
-_DTYPES = {"str": pa.String, "float": pa.Float64, "int": pa.Int64, "date": pa.DateTime}
 
-# Row-level rules beyond types: each becomes a rejection reason in intake.
-_CHECKS: dict[tuple[str, str], list[pa.Check]] = {
-    ("sales", "client_id"): [pa.Check.str_length(min_value=1, error="client_id is empty")],
-    ("clients", "potential"): [pa.Check.ge(0, error="potential is negative")],
-    ("managers", "fte"): [pa.Check.in_range(0, 1, error="fte outside 0..1")],
-    ("managers", "commission_rate"): [pa.Check.in_range(0, 1, error="commission_rate outside 0..1")],
-    ("pipeline", "probability"): [pa.Check.in_range(0, 1, error="probability outside 0..1")],
-    ("targets", "period"): [
-        pa.Check.str_matches(r"^\d{4}(-\d{2})?$", error="period is not YYYY or YYYY-MM")
-    ],
-}
+def _checks() -> dict[tuple[str, str], list]:
+    """Row-level rules beyond types: each becomes a rejection reason in intake."""
+    import pandera.pandas as pa
+
+    return {
+        ("sales", "client_id"): [pa.Check.str_length(min_value=1, error="client_id is empty")],
+        ("clients", "potential"): [pa.Check.ge(0, error="potential is negative")],
+        ("managers", "fte"): [pa.Check.in_range(0, 1, error="fte outside 0..1")],
+        ("managers", "commission_rate"): [pa.Check.in_range(0, 1, error="commission_rate outside 0..1")],
+        ("pipeline", "probability"): [pa.Check.in_range(0, 1, error="probability outside 0..1")],
+        ("targets", "period"): [
+            pa.Check.str_matches(r"^\d{4}(-\d{2})?$", error="period is not YYYY or YYYY-MM")
+        ],
+    }
 
 
-def _schema(table: str) -> pa.DataFrameSchema:
+def _schema(table: str, checks: dict) -> pa.DataFrameSchema:
+    import pandera.pandas as pa
+
+    dtypes = {"str": pa.String, "float": pa.Float64, "int": pa.Int64, "date": pa.DateTime}
     spec = CANONICAL[table]
     cols = {}
     for name, kind in spec.columns.items():
         required = name in spec.required
         cols[name] = pa.Column(
-            _DTYPES[kind],
-            checks=_CHECKS.get((table, name), []),
+            dtypes[kind],
+            checks=checks.get((table, name), []),
             nullable=not required,
             required=required,
             coerce=False,
@@ -118,4 +126,14 @@ def _schema(table: str) -> pa.DataFrameSchema:
     return pa.DataFrameSchema(cols, name=table, strict=False, ordered=False)
 
 
-SCHEMAS: dict[str, pa.DataFrameSchema] = {t: _schema(t) for t in TABLES}
+@cache
+def schemas() -> dict[str, pa.DataFrameSchema]:
+    """The pandera models, built on first use (pandera is slow to import; the CLI checks config first)."""
+    checks = _checks()
+    return {t: _schema(t, checks) for t in TABLES}
+
+
+def __getattr__(name: str):
+    if name == "SCHEMAS":  # the pandera models as a module attribute, built lazily
+        return schemas()
+    raise AttributeError(name)

@@ -74,7 +74,23 @@ class Session:
 
     def plan(self):
         """The :class:`salesaudit.planning.PlanResult` of :func:`salesaudit.planning.decompose_plan` with
-        this engagement's settings (computed once per session)."""
+        this engagement's settings (computed once per session).
+
+        A weekly run (``salesaudit weekly``) tracks against the plan the latest full run made with the
+        same plan settings — the plan handed to the team — rather than re-deriving it from each new
+        export, which would move the plan whenever history changes. With no such run, it is computed.
+        """
+        if "plan" not in self._memo and self.run_dir is not None:
+            from . import outputs
+
+            if outputs.run_manifest(self.run_dir).get("command") == "weekly":
+                plan_settings = config.settings(self.eng)["plan"]
+                stored = outputs.latest_full_run(self.eng.folder, plan_settings=plan_settings)
+                if stored is not None:
+                    tables = outputs.read_plan(stored)
+                    self._memo["plan"] = StoredPlan(
+                        weekly=tables["weekly"], monthly=tables.get("monthly"), source=stored
+                    )
         if "plan" not in self._memo:
             from .planning import decompose_plan
 
@@ -111,6 +127,15 @@ class Session:
     def thresholds(self) -> dict:
         """The tracking alert thresholds of engagement.yaml."""
         return self.eng.tracking.model_dump(exclude={"mode"})
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """The plan tables of an earlier full run (what a weekly run tracks against)."""
+
+    weekly: pd.DataFrame
+    monthly: pd.DataFrame | None
+    source: Path
 
 
 def demo_folder() -> Path:
