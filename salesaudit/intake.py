@@ -1,35 +1,102 @@
 """Intake: the client's files become the canonical tables, and every row is accounted for.
 
-Only this module reads client files. Files are opened read-only; nothing is ever written next to them.
-For each configured table, intake reads every file, maps the client's headers onto the canonical columns
-(``engagement.yaml`` → ``inputs.<table>.columns``), coerces types, validates the result against
-:mod:`salesaudit.schemas` lazily, and returns the rows that passed plus a ``rejected`` table with the file,
-the row number as the user sees it in the file, the column, the value and the reason for every row that
-did not. The identity ``rows_read = rows_used + rows_rejected`` holds per file, always.
+Only this module reads client files (through :mod:`salesaudit.readers`); files are opened read-only
+and nothing is ever written next to them. For each configured table intake reads every file, maps the
+client's headers onto the canonical columns (a preset's usual headers, overridden column by column by
+``inputs.<table>.columns``), coerces types (:mod:`salesaudit.parsing`), checks each row against
+:mod:`salesaudit.schemas`, and returns the rows that passed plus a ``rejected`` table naming the file,
+the row as the user sees it, the column, the value and the reason of every row that did not.
+
+Row accounting
+--------------
+Per (table, file): ``rows_read = rows_used + rows_rejected``, always. Blank lines are not rows. A
+totals row or a malformed line is read and rejected. A row with several problems is one rejected row
+(listed once per problem in ``rejected``).
+
+A deal export (preset ``amocrm``, ``bitrix24``, ``generic_en``, or ``won_stages`` set) listed for both
+``sales`` and ``pipeline`` is read once and each row is routed by its stage: every deal is a pipeline
+row (``status`` won / lost / open, so lost deals feed the conversion statistics), and WON deals are
+also sales lines (date = close date). The pipeline's accounting line counts all the file's rows; the
+sales line counts the won deals (the rows that belong to sales), so each of the two lines adds up on
+its own. A deal export listed for ``sales`` only rejects its open and lost deals with reason
+"deal is not won" instead of dropping them.
+
+Errors, not rejections
+----------------------
+A problem with the settings rather than with some rows stops the run with one
+:class:`~salesaudit.exceptions.SalesAuditError` naming the file, column, row and value: a mapped
+column missing from the file, an ambiguous day/month order or decimal mark, a date format that is not
+one, and a number or date column of which not one value (among at least :data:`WHOLE_COLUMN`) reads —
+that is a wrong format, decimal mark or mapping, not hundreds of bad rows. (An optional column that a
+preset mapped by itself is then left out with a note instead.)
+
+Speed: text stays in Arrow buffers; numbers and dates are parsed by vectorised kernels (dates once per
+distinct value), text columns are cleaned once per distinct value; Python objects are built only for
+rejected rows.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from .config import Engagement, InputSpec
-from .exceptions import DataError, InputFileError
-from .parsing import parse_dates, parse_numbers
-from .readers import read_raw
+from .config import Engagement, InputSpec, ReadOptions
+from .exceptions import DataError, InputFileError, SalesAuditError
+from .i18n import t
+from .parsing import NAT, parse_date_array, parse_number_array
+from .presets import get_preset
+from .readers import RawTable, read_raw
 from .schemas import CANONICAL, SCHEMAS
 
-REJECTED_COLUMNS = ["table", "file", "row", "column", "value", "reason"]
+REJECTED_COLUMNS = [
+    "table",
+    "file",
+    "row",
+    "column",
+    "value",
+    "reason",
+    "reason_code",
+    "detail",
+    "amount",
+]
+ACCOUNTING_COLUMNS = ["table", "file", "rows_read", "rows_used", "rows_rejected"]
+REASONS = {  # reason_code -> its label (intake.yaml), ru and en
+    "not_a_number": "intake.reject.not_a_number",
+    "not_a_date": "intake.reject.not_a_date",
+    "not_a_date_format": "intake.reject.not_a_date_format",
+    "empty": "intake.reject.empty",
+    "after_as_of": "intake.reject.after_as_of",
+    "totals_row": "intake.reject.totals_row",
+    "wrong_field_count": "intake.reject.wrong_field_count",
+    "not_won": "intake.reject.not_won",
+    "negative": "intake.reject.negative",
+    "out_of_range": "intake.reject.out_of_range",
+    "bad_period": "intake.reject.bad_period",
+    "check_failed": "intake.reject.check_failed",
+}
+REASON_CODES = tuple(REASONS)
+DEAL_STATUSES = ("won", "lost", "open")
+WHOLE_COLUMN = 5  # a number/date column with at least this many values, none readable, is a setting error
+STR = pd.StringDtype(na_value=np.nan)
 
 
 @dataclass
 class Intake:
-    """What intake produced: canonical ``tables``, ``rejected`` rows and per-file ``accounting``."""
+    """What intake produced.
+
+    ``tables``: ``{table: DataFrame}`` in canonical columns plus ``_file`` (categorical) and ``_row``
+    (the row as the user sees it in that file); ``rejected``: one row per problem, columns
+    :data:`REJECTED_COLUMNS`; ``accounting``: one row per (table, file), columns
+    :data:`ACCOUNTING_COLUMNS`; ``notes``: what was detected or assumed (encoding, delimiter,
+    header row, sheet, date formats, mapped columns missing from a file), one sentence each.
+    """
 
     tables: dict[str, pd.DataFrame]
     rejected: pd.DataFrame
@@ -40,198 +107,733 @@ class Intake:
         return self.tables.get(name)
 
 
+@dataclass
+class _FileResult:
+    frame: pd.DataFrame
+    rows: np.ndarray
+    rejected: pd.DataFrame
+    rows_read: int
+    notes: list[str]
+
+
+# ------------------------------------------------------------------------------------------------
+# Engagement level
+
+
 def read_engagement(eng: Engagement) -> Intake:
-    """Read every table configured in ``eng.inputs``.
+    """Read every table configured in ``eng.inputs`` (see the module docstring for the accounting).
 
     Returns
     -------
     Intake
-        ``tables``: ``{table: DataFrame}`` in canonical columns (plus ``_file`` and ``_row``, the source
-        of each row); ``rejected``: columns table, file, row, column, value, reason; ``accounting``:
-        columns table, file, rows_read, rows_used, rows_rejected.
+        ``tables`` in canonical columns (+ ``_file``, ``_row``), ``rejected`` (columns table, file,
+        row, column, value, reason, reason_code, detail, amount), ``accounting`` (columns table, file,
+        rows_read, rows_used, rows_rejected) and ``notes``.
+
+    Raises
+    ------
+    InputFileError, DataError, ConfigError
+        An unreadable file, an unmapped required column, a wrong sheet, an undecidable date format or
+        decimal mark — one message naming the file, column, row and value.
     """
-    tables, rejected, accounting = {}, [], []
-    for table, spec in eng.inputs.items():
-        frames = []
-        for path in eng.input_files(table):
-            frame, rej = read_file(path, table=table, spec=spec, as_of=eng.as_of)
-            frames.append(frame)
-            rejected.append(rej)
+    files = {table: eng.input_files(table) for table in eng.inputs}
+    pipeline_files = {p.resolve() for p in files.get("pipeline", [])}
+    labels = _labels(files)
+    raws: dict[tuple, RawTable] = {}
+    shared = {p.resolve() for p in files.get("sales", [])} & pipeline_files
+    tables, rejected, accounting, notes = {}, [], [], []
+    for table in _order(eng.inputs):
+        spec = eng.inputs[table]
+        results, names = [], []
+        for path in files[table]:
+            key = (path.resolve(), _read_key(spec))
+            raw = raws.get(key)
+            deals_elsewhere = table == "sales" and path.resolve() in pipeline_files
+            res = _read_table_file(
+                path,
+                table=table,
+                spec=spec,
+                as_of=eng.as_of,
+                raw=raw,
+                label=labels[path],
+                deals_elsewhere=deals_elsewhere,
+                keep_raw=raws if path.resolve() in shared else None,
+                key=key,
+            )
+            results.append(res)
+            names.append(labels[path])
+            rejected.append(res.rejected)
+            notes.extend(res.notes)
+            n_rejected = int(res.rejected["row"].nunique()) if len(res.rejected) else 0
             accounting.append(
                 {
                     "table": table,
-                    "file": path.name,
-                    "rows_read": len(frame) + len(rej.drop_duplicates("row")),
-                    "rows_used": len(frame),
-                    "rows_rejected": rej["row"].nunique(),
+                    "file": labels[path],
+                    "rows_read": res.rows_read,
+                    "rows_used": res.rows_read - n_rejected,
+                    "rows_rejected": n_rejected,
                 }
             )
-        tables[table] = pd.concat(frames, ignore_index=True) if frames else _empty(table)
-    rej = pd.concat(rejected, ignore_index=True) if rejected else pd.DataFrame(columns=REJECTED_COLUMNS)
-    return Intake(tables=tables, rejected=rej, accounting=pd.DataFrame(accounting))
+        tables[table] = _assemble(table, results, names)
+    order = list(eng.inputs)
+    tables = {name: tables[name] for name in order}
+    accounting.sort(key=lambda a: order.index(a["table"]))
+    rej = (
+        pd.concat([r for r in rejected if len(r)] or [_empty_rejected()], ignore_index=True)
+        if rejected
+        else _empty_rejected()
+    )
+    acc = pd.DataFrame(accounting, columns=ACCOUNTING_COLUMNS).astype(
+        {"rows_read": "int64", "rows_used": "int64", "rows_rejected": "int64"}
+    )
+    return Intake(tables=tables, rejected=rej, accounting=acc, notes=notes)
 
 
-def _empty(table: str) -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in CANONICAL[table].required})
+def _order(inputs) -> list[str]:
+    """Pipeline before sales, so a shared deal export is read once for both."""
+    return sorted(inputs, key=lambda t: (t != "pipeline", list(inputs).index(t)))
 
 
-def read_file(
-    path: Path, *, table: str, spec: InputSpec, as_of=None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _labels(files: dict[str, list[Path]]) -> dict[Path, str]:
+    """How a file is named in the outputs: its name, or its relative path when two files share it."""
+    paths = {p for ps in files.values() for p in ps}
+    names = pd.Series([p.name for p in paths]).value_counts()
+    out = {}
+    for p in paths:
+        if names[p.name] > 1:
+            parts = p.parts[-3:]
+            out[p] = "/".join(parts)
+        else:
+            out[p] = p.name
+    return out
+
+
+def _read_key(spec: InputSpec) -> tuple:
+    return (spec.preset, spec.read.model_dump_json())
+
+
+def read_file(path: Path, *, table: str, spec: InputSpec, as_of=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Read one client file into one canonical table.
 
-    Returns ``(frame, rejected)``; each source row is in exactly one of them (a row with several problems
-    appears in ``rejected`` once per problem, with the same ``row``).
+    Returns ``(frame, rejected)``; each source row is in exactly one of them (a row with several
+    problems appears in ``rejected`` once per problem, with the same ``row``).
     """
-    raw = read_raw(path, options=spec.read)
-    mapping = _mapping(spec, table, raw.frame.columns, path)
+    path = Path(path)
+    res = _read_table_file(path, table=table, spec=spec, as_of=as_of, label=path.name)
+    return _assemble(table, [res], [path.name]), res.rejected
+
+
+# ------------------------------------------------------------------------------------------------
+# One file
+
+
+def effective_read(spec: InputSpec) -> ReadOptions:
+    """``inputs.<table>.read`` with the preset's read settings filling what the engagement left out.
+
+    Examples
+    --------
+    >>> effective_read(InputSpec(files=["x.csv"], preset="1c")).decimal
+    ','
+    >>> effective_read(InputSpec(files=["x.csv"], preset="1c", read={"decimal": "."})).decimal
+    '.'
+    """
+    preset = get_preset(spec.preset)
+    if preset is None or not preset.read:
+        return spec.read
+    given = spec.read.model_dump(exclude_unset=True)
+    return spec.read.model_copy(update={k: v for k, v in preset.read.items() if k not in given})
+
+
+def _read_table_file(
+    path: Path,
+    *,
+    table: str,
+    spec: InputSpec,
+    as_of=None,
+    raw: RawTable | None = None,
+    label: str,
+    deals_elsewhere: bool = False,
+    keep_raw: dict | None = None,
+    key=None,
+) -> _FileResult:
+    preset = get_preset(spec.preset, key=f"inputs.{table}.preset")
+    alternatives = dict(preset.tables.get(table, {})) if preset else {}
     kinds = CANONICAL[table].columns
-    out = pd.DataFrame(index=raw.frame.index)
-    problems: list[pd.DataFrame] = [raw.dropped.assign(table=table)] if len(raw.dropped) else []
+    read = effective_read(spec)
+    if raw is None:
+        hints = list(spec.columns.values()) + [h for hs in alternatives.values() for h in hs]
+        wanted = {h: kinds[c] for c, hs in alternatives.items() for h in hs}
+        wanted.update({h: kinds[c] for c, h in spec.columns.items()})
+        raw = read_raw(path, options=read, headers=hints, kinds=_read_kinds(wanted, table))
+        if keep_raw is not None:
+            keep_raw[key] = raw
+    notes = [_describe_read(label, table, raw)]
+    mapping, missing_notes = _resolve(spec, alternatives, raw.headers, path, table)
+    notes += [f"{label}: {m}" for m in missing_notes]
+    n = len(raw)
+    percent = set(spec.percent_columns) | {
+        c for c, h in mapping.items() if preset and h in preset.percent_headers
+    }
+
+    columns: dict[str, object] = {}
+    distinct: dict[str, tuple] = {}  # text columns: (dictionary indices per row, distinct values)
+    bad: dict[str, np.ndarray] = {}
+    missing: dict[str, np.ndarray] = {}
+    problems: list[tuple] = []  # (mask, header, code, detail)
+
+    def fail(exc: SalesAuditError, header: str) -> None:
+        exc.file, exc.column = str(path), header
+        exc.key = exc.key or f"inputs.{table}.read"
+        if exc.value is not None and exc.row is None:
+            hit = pc.index(raw.column(header), str(exc.value)).as_py()
+            if hit is not None and hit >= 0:
+                exc.row = int(raw.row_numbers.iloc[hit])
+        if exc.hint:
+            exc.hint = exc.hint.replace("<table>", table)
+        raise exc
+
+    # deal routing first: which rows belong to this table at all
+    won_set, lost_set = _stage_sets(spec, preset)
+    routed = won_set is not None
+    scope = np.ones(n, dtype=bool)
+    deal_class = None
+    if routed:
+        status_col = "status" if "status" in mapping else "stage" if "stage" in mapping else None
+        if status_col is None:
+            raise InputFileError(
+                "won_stages/lost_stages need the deal stage column",
+                file=str(path),
+                hint=f"map inputs.{table}.columns.status (or stage) to the stage header",
+            )
+        text, _, _ = _text(raw, mapping[status_col], read.na_values, spec.recode.get(status_col))
+        deal_class = _classify(text, won_set, lost_set)
+        if table == "sales":
+            won = deal_class == "won"
+            if deals_elsewhere:
+                scope = won
+            else:
+                problems.append((~won, mapping[status_col], "not_won", None))
+    rows_read = int(scope.sum())
+    checked = scope.copy()  # rows whose other columns are checked
+    if routed and table == "sales" and not deals_elsewhere:
+        checked = deal_class == "won"
 
     for canonical, header in mapping.items():
-        values = raw.frame[header]
         kind = kinds[canonical]
-        if canonical in spec.recode:
-            values = _recode(values, spec.recode[canonical])
         if kind == "str":
-            out[canonical] = _clean_str(values, na_values=spec.read.na_values)
+            if routed and canonical == "status":
+                columns[canonical] = pa.array(deal_class, type=pa.large_string())
+                missing[canonical] = np.zeros(n, dtype=bool)
+                continue
+            values, miss, distinct[canonical] = _text(raw, header, read.na_values, spec.recode.get(canonical))
+            columns[canonical], missing[canonical] = values, miss
             continue
-        if kind == "float":
-            parsed, bad = parse_numbers(values, decimal=spec.read.decimal, na_values=spec.read.na_values)
-            what = "not a number"
-        else:
+        if kind in ("float", "int"):
             try:
-                parsed, bad = parse_dates(
-                    values, date_format=spec.read.date_format, na_values=spec.read.na_values
-                )
+                values, b, miss = _numbers(raw, header, read, percent=canonical in percent)
             except DataError as exc:
-                exc.file, exc.column = str(path), header
-                raise
-            what = "not a date" + (f" in format {spec.read.date_format}" if spec.read.date_format else "")
-        out[canonical] = parsed
-        if bad.any():
-            problems.append(_problems(raw, bad, table, path, header, values, what))
+                fail(exc, header)
+            code, detail = "not_a_number", None
+        else:
+            fmt = read.date_format
+            fmt = fmt.get(canonical) if isinstance(fmt, dict) else fmt
+            try:
+                values, b, miss, used = _dates(raw, header, read.na_values, fmt)
+            except DataError as exc:
+                fail(exc, header)
+            if used and not fmt:
+                notes.append(f"{label}: dates in {header!r} read as {used}")
+            code, detail = ("not_a_date_format", fmt) if fmt else ("not_a_date", None)
+        bad_here = b & checked
+        if bad_here.any():
+            present = int((~miss & checked).sum())
+            if present >= WHOLE_COLUMN and int(bad_here.sum()) == present:
+                if canonical not in spec.columns and canonical not in CANONICAL[table].required:
+                    # an optional column the preset guessed, not one value readable: leave it out
+                    notes.append(
+                        f"{label}: column {header!r} (preset mapping for {canonical}) has no "
+                        f"readable value; left out"
+                    )
+                    continue
+                fail(_unreadable(raw, header, bad_here, kind, detail), header)
+            problems.append((bad_here, header, code, detail))
+        columns[canonical], bad[canonical], missing[canonical] = values, b, miss
+
+    if routed and table == "pipeline" and "status" not in columns:
+        columns["status"] = pa.array(deal_class, type=pa.large_string())
+        missing["status"] = np.zeros(n, dtype=bool)
 
     for canonical in CANONICAL[table].required:
-        missing = out[canonical].isna() & ~_any_bad(problems, raw, canonical, mapping)
-        if missing.any():
-            problems.append(
-                _problems(raw, missing, table, path, mapping[canonical], raw.frame[mapping[canonical]],
-                          f"{canonical} is empty")
-            )
-    if as_of is not None and "date" in out and table in ("sales", "activities"):
-        future = out["date"] > pd.Timestamp(as_of)
+        empty = missing[canonical] & checked
+        if canonical in bad:
+            empty &= ~bad[canonical]
+        if empty.any():
+            problems.append((empty, mapping[canonical], "empty", canonical))
+    if as_of is not None and "date" in columns and table in ("sales", "activities"):
+        future = (columns["date"] > np.datetime64(pd.Timestamp(as_of).date(), "us")) & checked
         if future.any():
-            problems.append(
-                _problems(raw, future, table, path, mapping["date"], raw.frame[mapping["date"]],
-                          "date is after the as-of date")
-            )
+            problems.append((future, mapping["date"], "after_as_of", str(as_of)))
 
-    bad_rows = _rows(problems)
-    keep = ~raw.row_numbers.isin(bad_rows)
-    frame = out[keep.to_numpy()]
-    frame, schema_problems = _validate(frame, table, raw, path, mapping)
-    problems += schema_problems
-    frame = frame.reset_index(drop=True)
-    frame["_file"] = path.name
-    rejected = (
-        pd.concat(problems, ignore_index=True)[REJECTED_COLUMNS]
-        if problems
-        else pd.DataFrame(columns=REJECTED_COLUMNS)
+    rejected_mask = np.zeros(n, dtype=bool)
+    for mask, *_ in problems:
+        rejected_mask |= mask
+    kept = scope & ~rejected_mask
+    everything = not problems and bool(kept.all())
+    keep = None if everything else np.flatnonzero(kept)
+    frame = _frame(table, {c: _take(v, keep) for c, v in columns.items()})
+    failed = _validate(table, frame, kept, keep, mapping, distinct)
+    if failed:
+        problems += failed
+        failing = np.zeros(n, dtype=bool)
+        for mask, *_ in failed:
+            failing |= mask
+        local = failing if keep is None else failing[keep]
+        frame = frame[~local].reset_index(drop=True)
+        keep = np.flatnonzero(kept & ~failing)
+
+    amounts = columns.get("amount")
+    rejected = _rejected_frame(raw, problems, table=table, label=label, amounts=amounts)
+    if len(raw.dropped) and not (table == "sales" and deals_elsewhere):
+        rejected = pd.concat([rejected, _dropped_frame(raw, table, label)], ignore_index=True)
+        rows_read += len(raw.dropped)
+    rows = raw.row_numbers.to_numpy()
+    rows = rows if keep is None else rows[keep]
+    return _FileResult(frame=frame, rows=rows, rejected=rejected, rows_read=rows_read, notes=notes)
+
+
+def _unreadable(raw: RawTable, header: str, bad: np.ndarray, kind: str, fmt) -> DataError:
+    """Not one value of the column reads: the format, decimal mark or mapping must be wrong."""
+    first = int(np.flatnonzero(bad)[0])
+    value = raw.text_at(header, [first])[0]
+    if kind == "date":
+        what = f"a date in format {fmt}" if fmt else "a date"
+        hint = 'set inputs.<table>.read.date_format to the format of this column (e.g. "%d.%m.%Y")'
+    else:
+        what, hint = "a number", "check inputs.<table>.read.decimal / thousands and the column mapping"
+    return DataError(
+        f"no value of this column reads as {what}",
+        row=int(raw.row_numbers.iloc[first]),
+        value=value,
+        hint=hint,
     )
-    return frame, rejected
 
 
-def _mapping(spec: InputSpec, table: str, headers, path: Path) -> dict[str, str]:
-    from .presets import preset_columns
+def _describe_read(label: str, table: str, raw: RawTable) -> str:
+    info = raw.info
+    parts = [f"{label} ({table}): {info.get('format')}"]
+    if info.get("encoding"):
+        parts.append(f"encoding {info['encoding']}")
+    if info.get("delimiter"):
+        parts.append(f"delimiter {info['delimiter']!r}")
+    if info.get("sheet"):
+        parts.append(f"sheet {info['sheet']!r}")
+    if info.get("header_row"):
+        parts.append(f"header on row {info['header_row']}")
+    return ", ".join(parts)
 
-    mapping = {**preset_columns(spec.preset, table), **spec.columns}
-    present = {str(h).strip(): h for h in headers}
-    resolved = {}
-    for canonical, header in mapping.items():
-        if header in present:
-            resolved[canonical] = present[header]
-        elif canonical in CANONICAL[table].required:
+
+def _norm(text: str) -> str:
+    return " ".join(str(text).replace("ё", "е").replace("Ё", "Е").split()).casefold()
+
+
+def _resolve(spec: InputSpec, alternatives, headers: list[str], path: Path, table: str):
+    """``{canonical: header in the file}``: the engagement's header, else the preset's spellings."""
+    exact = {h: h for h in headers}
+    loose: dict[str, list[str]] = {}
+    for h in headers:
+        loose.setdefault(_norm(h), []).append(h)
+
+    def find(name: str) -> str | None:
+        if name in exact:
+            return name
+        hits = loose.get(_norm(name), [])
+        return hits[0] if len(hits) == 1 else None
+
+    mapping, notes = {}, []
+    required = CANONICAL[table].required
+    for canonical in CANONICAL[table].columns:
+        explicit = spec.columns.get(canonical)
+        alts = tuple(alternatives.get(canonical, ()))
+        candidates = [explicit] if explicit else []
+        if not explicit or explicit in alts:
+            candidates += [a for a in alts if a != explicit]
+        found = next((h for h in map(find, candidates) if h is not None), None)
+        if found is not None:
+            mapping[canonical] = found
+        elif canonical in required and candidates:
             raise InputFileError(
                 f"the mapped column for {canonical!r} is not in the file",
                 file=str(path),
-                column=header,
-                hint=f"columns in the file: {', '.join(map(str, present))}. "
+                column=candidates[0],
+                key=f"inputs.{table}.columns.{canonical}",
+                hint=f"columns in the file: {', '.join(headers)}. "
                 f"Fix inputs.{table}.columns.{canonical} in engagement.yaml",
             )
-    missing = [c for c in CANONICAL[table].required if c not in resolved]
+        elif explicit:
+            notes.append(f"column {explicit!r} (mapped to {canonical}) is not in the file; left empty")
+    missing = [c for c in required if c not in mapping]
     if missing:
         raise InputFileError(
             f"no column is mapped to the required {', '.join(missing)}",
             file=str(path),
-            hint=f"add inputs.{table}.columns.{missing[0]}: <header> to engagement.yaml",
+            key=f"inputs.{table}.columns",
+            hint=f"add inputs.{table}.columns.{missing[0]}: <header> to engagement.yaml "
+            f"(columns in the file: {', '.join(headers)})",
         )
-    return resolved
+    return mapping, notes
 
 
-def _clean_str(values: pd.Series, *, na_values) -> pd.Series:
-    s = values.astype("str").str.strip()
-    empty = s.isna() | (s == "") | s.isin(list(na_values))
-    return s.mask(empty)
+# ------------------------------------------------------------------------------------------------
+# Columns
 
 
-def _recode(values: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    s = values.astype("str").str.strip()
-    return s.map(lambda v: mapping.get(v, v) if isinstance(v, str) else v).astype("str")
+def _text(raw: RawTable, header: str, na_values, recode: dict | None):
+    """Trimmed text (null where missing), recoded; work done once per distinct value."""
+    enc = raw.encoded(header)
+    dictionary = enc.dictionary
+    cleaned = pc.utf8_trim_whitespace(dictionary)
+    na = [v.strip() for v in na_values]
+    miss_d = pc.equal(cleaned, "")
+    if na:
+        miss_d = pc.or_(miss_d, pc.is_in(cleaned, pa.array(na, type=cleaned.type)))
+    miss_d_np = np.asarray(miss_d.to_numpy(zero_copy_only=False), dtype=bool)
+    changed = bool(miss_d_np.any()) or not pc.all(pc.equal(cleaned, dictionary)).as_py()
+    if recode:
+        table = {str(k).strip(): str(v) for k, v in recode.items()}
+        loose = {_norm(k): v for k, v in table.items()}
+        values = cleaned.to_pylist()
+        mapped = [table.get(v, loose.get(_norm(v), v)) for v in values]
+        if mapped != values:
+            cleaned, changed = pa.array(mapped, type=cleaned.type), True
+    if len(dictionary):
+        cleaned = pc.if_else(pa.array(miss_d_np), pa.scalar(None, cleaned.type), cleaned)
+    indices = enc.indices
+    missing = _np(pc.is_null(indices)) if indices.null_count else np.zeros(len(indices), bool)
+    if miss_d_np.any():
+        ids = pa.array(np.flatnonzero(miss_d_np), type=indices.type)
+        missing |= _np(pc.is_in(indices, ids))
+    if not changed:
+        return raw.column(header), missing, (indices, cleaned)
+    return pc.take(cleaned, indices), missing, (indices, cleaned)
 
 
-def _problems(raw, mask, table, path, header, values, reason) -> pd.DataFrame:
-    m = np.asarray(mask, dtype=bool)
+def _np(arr) -> np.ndarray:
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _classify(values, won: set[str], lost: set[str]) -> np.ndarray:
+    """won / lost / open per deal from its stage text (case, spacing and ``C1:`` prefixes ignored)."""
+    enc = pc.dictionary_encode(values)
+    enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
+    names = [_stage_key(v) for v in enc.dictionary.to_pylist()]
+    cls = np.array(
+        ["won" if v in won else "lost" if v in lost else "open" for v in names] + ["open"], dtype=object
+    )
+    idx = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return cls[idx]
+
+
+def _stage_key(value) -> str:
+    return re.sub(r"^c\d+:", "", _norm(value or ""))
+
+
+def _stage_sets(spec: InputSpec, preset) -> tuple[set | None, set | None]:
+    if spec.won_stages is None and spec.lost_stages is None and not (preset and preset.deals):
+        return None, None
+    won = spec.won_stages if spec.won_stages is not None else (preset.won_stages if preset else ())
+    lost = spec.lost_stages if spec.lost_stages is not None else (preset.lost_stages if preset else ())
+    return {_stage_key(s) for s in (*won, "won")}, {_stage_key(s) for s in (*lost, "lost")}
+
+
+def _read_kinds(wanted: dict[str, str], table: str) -> dict[str, str]:
+    """The kinds hint for the reader (``int`` columns are read like ``float``)."""
+    return {h: "float" if k == "int" else k for h, k in wanted.items()}
+
+
+def _numbers(raw: RawTable, header: str, read: ReadOptions, *, percent: bool):
+    typed = raw.numbers.get(header)
+    if raw.typed(header) == "float":  # every cell already read as a number
+        values = typed / 100.0 if percent else typed
+        return values, np.zeros(len(typed), bool), np.isnan(typed)
+    text = raw.column(header)
+    if typed is not None:
+        has = ~np.isnan(typed)
+        text = pc.if_else(pa.array(has), pa.scalar(None, text.type), text)
+    nums, bad, missing, _ = parse_number_array(
+        text,
+        decimal=read.decimal,
+        thousands=read.thousands,
+        na_values=read.na_values,
+        column=header,
+        percent=percent,
+    )
+    if typed is not None:
+        nums = np.where(has, typed / (100.0 if percent else 1.0), nums)
+        missing = missing & ~has
+    return nums, bad, missing
+
+
+def _dates(raw: RawTable, header: str, na_values, fmt):
+    typed = raw.dates.get(header)
+    if raw.typed(header) == "date":  # a typed (Parquet) date column
+        return typed, np.zeros(len(typed), bool), np.isnat(typed), ""
+    text = raw.columns[header]
+    serial = raw.numbers.get(header)
+    has = np.zeros(len(text), dtype=bool)
+    if typed is not None:
+        has |= ~np.isnat(typed)
+    if serial is not None:  # Excel numbers in a date column: serial day numbers
+        from .parsing import EXCEL_EPOCH
+
+        ok = (serial >= 18264) & (serial <= 73415)
+        days = np.where(ok, np.floor(np.nan_to_num(serial)), 0).astype("int64")
+        as_dates = np.where(ok, np.datetime64(EXCEL_EPOCH, "us") + days.astype("timedelta64[D]"), NAT)
+        typed = as_dates if typed is None else np.where(np.isnat(typed), as_dates, typed)
+        has |= ok
+    encoded = None
+    if has.any():
+        text = raw.column(header)
+        text = pc.if_else(pa.array(has), pa.scalar(None, text.type), text)
+    else:
+        encoded = raw.encoded(header)
+    values, bad, missing, used = parse_date_array(
+        text, date_format=fmt, na_values=na_values, column=header, encoded=encoded
+    )
+    if has.any():
+        values = np.where(has, typed, values).astype("datetime64[us]")
+        missing = missing & ~has
+    return values, bad, missing, used
+
+
+def _take(values, idx: np.ndarray | None):
+    if idx is None:
+        return values  # every row kept: no copy
+    if isinstance(values, np.ndarray):
+        return values[idx]
+    return values.take(pa.array(idx))
+
+
+_CHECK_CODES = [
+    (re.compile(r"^(\w+) is empty$"), "empty"),
+    (re.compile(r"^(\w+) is negative$"), "negative"),
+    (re.compile(r"^(\w+ outside .+)$"), "out_of_range"),
+    (re.compile(r"^(period is not .+)$"), "bad_period"),
+]
+
+
+def _check_code(text: str) -> tuple[str, str]:
+    for regex, code in _CHECK_CODES:
+        m = regex.match(text)
+        if m:
+            return code, m.group(1)
+    return "check_failed", text
+
+
+_STRUCTURE: dict[str, object] = {}
+
+
+def _structure(table: str):
+    """The table's pandera schema without its row checks (types, nulls, required columns)."""
+    if table not in _STRUCTURE:
+        schema = SCHEMAS[table]
+        _STRUCTURE[table] = schema.update_columns({c: {"checks": []} for c in schema.columns})
+    return _STRUCTURE[table]
+
+
+def _validate(table, frame, kept, keep, mapping, distinct) -> list:
+    """Validate the rows that passed coercion against :data:`salesaudit.schemas.SCHEMAS`.
+
+    Types, nulls and required columns: lazy pandera validation of ``frame``. Row checks (non-empty
+    client_id, ranges, period format): each check of the schema run by pandera on the column — on
+    its distinct values for text columns (same verdicts, computed once per value), then spread over
+    the rows. Returns problems over the file's rows (``kept`` = rows in ``frame``; ``keep`` = their
+    positions, ``None`` when all rows are kept).
+    """
+    if not len(frame):
+        return []
+    try:
+        _structure(table).validate(frame, lazy=True, inplace=True)
+    except SchemaErrors as exc:  # a wrong dtype or a null here is a bug in coercion, not bad data
+        case = exc.failure_cases.iloc[0]
+        raise InputFileError(f"column check failed: {case['check']}", column=str(case["column"])) from None
+    n = len(kept)
+    out = []
+    for column, spec in SCHEMAS[table].columns.items():
+        if column not in frame or not spec.checks:
+            continue
+        for check in spec.checks:
+            if column in distinct:
+                indices, values = distinct[column]
+                verdict = check(values.to_pandas(types_mapper=lambda _: STR)).check_output
+                failed_ids = verdict.index[~verdict.to_numpy(dtype=bool)]
+                if not len(failed_ids):
+                    continue
+                mask = _np(pc.is_in(indices, pa.array(failed_ids, type=indices.type))) & kept
+            else:
+                verdict = check(frame[column]).check_output
+                failed = verdict.index[~verdict.to_numpy(dtype=bool)].to_numpy()
+                if not len(failed):
+                    continue
+                mask = np.zeros(n, dtype=bool)
+                mask[failed if keep is None else keep[failed]] = True
+            if mask.any():
+                code, detail = _check_code(str(check.error))
+                out.append((mask, mapping.get(column, column), code, detail))
+    return out
+
+
+def _rejected_frame(raw: RawTable, problems, *, table: str, label: str, amounts) -> pd.DataFrame:
+    parts = []
+    rows = raw.row_numbers.to_numpy()
+    for mask, header, code, detail in problems:
+        idx = np.flatnonzero(mask)
+        if not len(idx):
+            continue
+        values = raw.text_at(header, idx)
+        amount = np.asarray(amounts)[idx] if isinstance(amounts, np.ndarray) else np.full(len(idx), np.nan)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "table": table,
+                    "file": label,
+                    "row": rows[idx],
+                    "column": str(header),
+                    "value": ["" if v is None else v for v in values],
+                    "reason": t(REASONS[code], "en", detail=detail),
+                    "reason_code": code,
+                    "detail": detail,
+                    "amount": amount,
+                }
+            )
+        )
+    if not parts:
+        return _empty_rejected()
+    return pd.concat(parts, ignore_index=True).sort_values(["row", "column"], kind="stable")
+
+
+def _dropped_frame(raw: RawTable, table: str, label: str) -> pd.DataFrame:
+    """Totals rows and malformed lines set aside by the reader, in the rejected layout."""
+    dropped = raw.dropped
+    detail = np.where(dropped["reason_code"] == "wrong_field_count", dropped["reason"], None)
     return pd.DataFrame(
         {
             "table": table,
-            "file": path.name,
-            "row": raw.row_numbers.to_numpy()[m],
-            "column": str(header),
-            "value": values.astype("str").to_numpy()[m],
-            "reason": reason,
+            "file": label,
+            "row": dropped["row"].to_numpy(),
+            "column": dropped["column"].to_numpy(),
+            "value": dropped["value"].fillna("").to_numpy(),
+            "reason": [
+                t(REASONS[c], "en", detail=d) for c, d in zip(dropped["reason_code"], detail, strict=True)
+            ],
+            "reason_code": dropped["reason_code"].to_numpy(),
+            "detail": detail,
+            "amount": np.nan,
         }
     )
 
 
-def _rows(problems: list[pd.DataFrame]) -> set:
-    return set().union(*(set(p["row"]) for p in problems)) if problems else set()
+def _empty_rejected() -> pd.DataFrame:
+    dtypes = {"row": "int64", "amount": "float64"}
+    return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, STR)) for c in REJECTED_COLUMNS})
 
 
-def _any_bad(problems, raw, canonical, mapping) -> pd.Series:
-    """Rows already rejected for this column (so an unparseable value is not also 'empty')."""
-    col = str(mapping[canonical])
-    rows = set().union(*(set(p.loc[p["column"] == col, "row"]) for p in problems)) if problems else set()
-    return pd.Series(raw.row_numbers.isin(rows).to_numpy(), index=raw.frame.index)
+# ------------------------------------------------------------------------------------------------
+# Assembling the canonical table
 
 
-def _validate(frame, table, raw, path, mapping) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
-    """Lazy pandera validation: failing rows move to ``rejected`` with pandera's check as reason."""
-    schema: pa.DataFrameSchema = SCHEMAS[table]
-    try:
-        schema.validate(frame, lazy=True)
-        return frame, []
-    except SchemaErrors as exc:
-        cases = exc.failure_cases
-    rows = cases.dropna(subset=["index"])
-    whole = cases[cases["index"].isna()]
-    if len(whole):  # a column-level failure (wrong dtype...) is a bug in coercion, not bad data
-        raise InputFileError(
-            f"column check failed: {whole.iloc[0]['check']}",
-            file=str(path),
-            column=str(whole.iloc[0]["column"]),
-        )
-    idx = rows["index"].astype(int).to_numpy()
-    source_rows = raw.row_numbers.reindex(idx).to_numpy()
-    rej = pd.DataFrame(
-        {
-            "table": table,
-            "file": path.name,
-            "row": source_rows,
-            "column": [str(mapping.get(c, c)) for c in rows["column"]],
-            "value": rows["failure_case"].astype("str").to_numpy(),
-            "reason": rows["check"].astype("str").to_numpy(),
-        }
-    )
-    return frame.drop(index=np.unique(idx)), [rej]
+def _series(values) -> pd.Series:
+    if isinstance(values, pd.Series):
+        return values
+    if isinstance(values, np.ndarray):
+        return pd.Series(values, copy=False)
+    if isinstance(values, pa.Array):
+        values = pa.chunked_array([values])
+    if values.type != pa.large_string():
+        values = values.cast(pa.large_string())
+    return values.to_pandas(types_mapper=lambda _: STR)
+
+
+def _frame(table: str, columns: dict) -> pd.DataFrame:
+    """The canonical columns of one file as a DataFrame, without copying the arrays."""
+    spec = CANONICAL[table]
+    data = {c: _series(columns[c]) for c in spec.columns if c in columns}
+    return pd.DataFrame(data, copy=False)
+
+
+def _assemble(table: str, results: list[_FileResult], names: list[str]) -> pd.DataFrame:
+    spec = CANONICAL[table]
+    present = [c for c in spec.columns if c in spec.required or any(c in r.frame for r in results)]
+    frames = []
+    for r in results:
+        f = r.frame
+        for c in present:
+            if c not in f:
+                f = f.assign(**{c: _series(_blank(spec.columns[c], len(f)))})
+        frames.append(f[present])
+    if not frames:
+        frame = pd.DataFrame({c: _series(_blank(spec.columns[c], 0)) for c in present})
+    elif len(frames) == 1:
+        frame = frames[0]
+    else:
+        frame = pd.concat(frames, ignore_index=True)
+    for c in present:
+        if spec.columns[c] == "date" and frame[c].dtype != "datetime64[us]":
+            frame[c] = frame[c].astype("datetime64[us]")
+        elif spec.columns[c] == "int":
+            frame[c] = frame[c].round().astype("Int64")
+    lengths = [len(r.rows) for r in results]
+    categories = list(dict.fromkeys(names))
+    if len(categories) == 1:
+        codes = np.zeros(sum(lengths), dtype=np.int8)
+    else:
+        codes = np.repeat(np.array([categories.index(n) for n in names], dtype=np.int16), lengths)
+    frame["_file"] = pd.Categorical.from_codes(codes, categories=pd.Index(categories, dtype=STR))
+    if len(results) == 1:
+        frame["_row"] = results[0].rows
+    else:
+        frame["_row"] = np.concatenate([r.rows for r in results]) if results else np.zeros(0, np.int64)
+    return frame
+
+
+def _blank(kind: str, n: int):
+    if kind == "str":
+        return pa.nulls(n, type=pa.large_string())
+    if kind == "date":
+        return np.full(n, NAT)
+    return np.full(n, np.nan)
+
+
+# ------------------------------------------------------------------------------------------------
+# Rejection reasons in the report's language
+
+
+def localize_rejected(rejected: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """A copy of ``rejected`` whose ``reason`` is in ``lang`` (``ru`` or ``en``).
+
+    Examples
+    --------
+    >>> rej = pd.DataFrame({"reason": ["not a number"], "reason_code": ["not_a_number"],
+    ...                     "detail": [None]})
+    >>> localize_rejected(rej, lang="ru")["reason"].tolist()
+    ['не число']
+    """
+    if not len(rejected):
+        return rejected.copy()
+    reasons = [
+        t(REASONS[code], lang, detail=detail if isinstance(detail, str) else "")
+        for code, detail in zip(rejected["reason_code"], rejected["detail"], strict=True)
+    ]
+    return rejected.assign(reason=pd.Series(reasons, index=rejected.index, dtype=STR))
+
+
+def reason_text(code: str, *, lang: str, detail: str | None = None) -> str:
+    """One rejection reason in ``lang``.
+
+    Examples
+    --------
+    >>> reason_text("after_as_of", lang="en")
+    'date is after the as-of date'
+    """
+    return t(REASONS[code], lang, detail=detail or "")

@@ -58,7 +58,9 @@ def test_unsupported_and_empty_files(tmp_path):
 
 
 def test_parse_numbers_formats():
-    nums, bad = parse_numbers(pd.Series(["1\u00a0234\u00a0567,89 ₽", "(500,00)", "12'345,5", "abc"]), decimal=",")
+    nums, bad = parse_numbers(
+        pd.Series(["1\u00a0234\u00a0567,89 ₽", "(500,00)", "12'345,5", "abc"]), decimal=","
+    )
     assert nums.tolist()[:3] == [1234567.89, -500.0, 12345.5]
     assert bad.tolist() == [False, False, False, True]
     nums, _ = parse_numbers(pd.Series(["$1,234.50"]), decimal=".")
@@ -68,3 +70,197 @@ def test_parse_numbers_formats():
 def test_parse_dates_detects_unambiguous_format():
     dates, bad = parse_dates(pd.Series(["31.01.2026", "15.02.2026", ""]))
     assert dates.iloc[0] == pd.Timestamp("2026-01-31") and not bad.any()
+
+
+# --- added with the full intake -------------------------------------------------------------------
+
+import shutil  # noqa: E402
+
+import numpy as np  # noqa: E402
+import yaml  # noqa: E402
+
+from salesaudit.intake import (  # noqa: E402
+    REJECTED_COLUMNS,
+    localize_rejected,
+    read_file,
+    reason_text,
+)
+from salesaudit.templates import template_path  # noqa: E402
+
+
+def _eng(folder, inputs: dict, files: dict):
+    (folder / "data").mkdir(parents=True)
+    for name, text in files.items():
+        (folder / "data" / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / "data" / name).write_text(text, encoding="utf-8")
+    raw = {"client": {"name": "T"}, "as_of": "2026-11-25", "inputs": inputs, "plan": {"year": 2026}}
+    (folder / "engagement.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    shutil.copyfile(template_path("brand.yml"), folder / "brand.yml")
+    shutil.copyfile(template_path("logo.svg"), folder / "logo.svg")
+    (folder / "questionnaire.yaml").write_text("{}\n", encoding="utf-8")
+    return config.load(folder)
+
+
+SALES_MAP = {"date": "Дата", "client_id": "Клиент", "amount": "Сумма"}
+
+
+def test_canonical_dtypes_and_bookkeeping_columns(tiny):
+    sales = read_engagement(config.load(tiny)).tables["sales"]
+    assert list(sales.columns) == ["date", "client_id", "amount", "manager", "document_id", "_file", "_row"]
+    assert sales["date"].dtype == "datetime64[us]" and sales["amount"].dtype == "float64"
+    assert sales["client_id"].dtype == "str" and sales["manager"].dtype == "str"
+    assert isinstance(sales["_file"].dtype, pd.CategoricalDtype) and sales["_row"].tolist() == [2, 7]
+
+
+def test_rejected_layout_and_reasons_in_both_languages(tiny):
+    rejected = read_engagement(config.load(tiny)).rejected
+    assert list(rejected.columns) == REJECTED_COLUMNS
+    row5 = rejected.set_index("row").loc[5]
+    assert (row5["reason_code"], row5["detail"], row5["amount"]) == ("empty", "client_id", 5.0)
+    ru = localize_rejected(rejected, lang="ru").set_index("row")["reason"]
+    assert ru[3] == "не число" and ru[4] == "не дата в формате %d.%m.%Y" and ru[8].startswith("строка итогов")
+    assert reason_text("not_won", lang="en").startswith("deal is not won")
+
+
+def test_every_file_adds_up_on_its_own(tmp_path):
+    eng = _eng(
+        tmp_path / "e",
+        {"sales": {"files": ["data/a.csv", "data/b.csv"], "columns": SALES_MAP}},
+        {
+            "a.csv": "Дата;Клиент;Сумма\n01.02.2026;К1;5\n02.02.2026;К2;x\n",
+            "b.csv": "Дата,Клиент,Сумма\n2026-02-03,К3,7\n",
+        },
+    )
+    intake = read_engagement(eng)
+    assert intake.accounting[["file", "rows_read", "rows_used", "rows_rejected"]].values.tolist() == [
+        ["a.csv", 2, 1, 1],
+        ["b.csv", 1, 1, 0],
+    ]
+    assert intake.tables["sales"]["_file"].tolist() == ["a.csv", "b.csv"]
+    assert any("b.csv (sales): csv, encoding utf-8, delimiter ','" in n for n in intake.notes)
+
+
+def test_same_file_name_in_two_folders_is_told_apart(tmp_path):
+    files = {f"{y}/s.csv": f"Дата;Клиент;Сумма\n01.02.{y};К;1\n" for y in ("2024", "2025")}
+    eng = _eng(
+        tmp_path / "e",
+        {"sales": {"files": ["data/2024/s.csv", "data/2025/s.csv"], "columns": SALES_MAP}},
+        files,
+    )
+    intake = read_engagement(eng)
+    assert intake.accounting["file"].tolist() == ["data/2024/s.csv", "data/2025/s.csv"]
+
+
+def test_recode_na_values_and_a_missing_optional_column(tmp_path):
+    inputs = {
+        "activities": {
+            "files": ["data/a.csv"],
+            "columns": {"date": "Дата", "manager": "Менеджер", "type": "Тип", "outcome": "Итог звонка"},
+            "recode": {"type": {"Звонок": "call", "встреча": "meeting"}},
+            "read": {"na_values": ["—"]},
+        },
+        "sales": {"files": ["data/s.csv"], "columns": SALES_MAP},
+    }
+    eng = _eng(
+        tmp_path / "e",
+        inputs,
+        {
+            "a.csv": "Дата;Менеджер;Тип\n01.02.2026;Иванов;Звонок\n02.02.2026;—;Звонок\n"
+            "03.02.2026;Петров;Встреча \n04.02.2026;Петров;КП\n",
+            "s.csv": "Дата;Клиент;Сумма\n01.02.2026;К;1\n",
+        },
+    )
+    intake = read_engagement(eng)
+    acts = intake.tables["activities"]
+    assert acts["type"].tolist() == ["call", "meeting", "КП"]  # trimmed, case ignored, others kept
+    # "—" means missing here, and an activity needs its manager
+    assert intake.rejected[["table", "row", "reason_code", "detail"]].values.tolist() == [
+        ["activities", 3, "empty", "manager"]
+    ]
+    assert "outcome" not in acts  # mapped but absent: a note, not a silent empty column
+    assert any("'Итог звонка' (mapped to outcome) is not in the file" in n for n in intake.notes)
+
+
+def test_schema_checks_reject_rows_with_their_rule(tmp_path):
+    inputs = {
+        "sales": {"files": ["data/s.csv"], "columns": SALES_MAP},
+        "managers": {
+            "files": ["data/m.csv"],
+            "columns": {"manager": "ФИО", "fte": "Ставка", "commission_rate": "Процент"},
+            "percent_columns": ["commission_rate"],
+        },
+        "targets": {"files": ["data/t.csv"], "columns": {"period": "Период", "amount": "План"}},
+    }
+    eng = _eng(
+        tmp_path / "e",
+        inputs,
+        {
+            "s.csv": "Дата;Клиент;Сумма\n01.02.2026;К;1\n",
+            "m.csv": "ФИО;Ставка;Процент\nИванов;1;3\nПетров;1,5;2,5\nОрлова;0,5;150\n",
+            "t.csv": "Период;План\n2026-01;100\n2026-13-01;5\n2026;1200\n",
+        },
+    )
+    intake = read_engagement(eng)
+    managers = intake.tables["managers"]
+    assert managers[["manager", "commission_rate"]].values.tolist() == [["Иванов", 0.03]]
+    rej = intake.rejected.set_index(["table", "row"])
+    assert rej.loc[("managers", 3), "reason"] == "fte outside 0..1"
+    assert rej.loc[("managers", 4), "reason"] == "commission_rate outside 0..1"
+    assert rej.loc[("targets", 3), "reason_code"] == "bad_period"
+    assert (
+        localize_rejected(intake.rejected, lang="ru")
+        .set_index(["table", "row"])
+        .loc[("targets", 3), "reason"]
+        == "период не в формате ГГГГ или ГГГГ-ММ"
+    )
+
+
+def test_date_format_per_column(tmp_path):
+    inputs = {
+        "sales": {"files": ["data/s.csv"], "columns": SALES_MAP},
+        "pipeline": {
+            "files": ["data/p.csv"],
+            "columns": {
+                "deal_id": "ID",
+                "manager": "М",
+                "amount": "Сумма",
+                "stage": "Этап",
+                "created": "Создана",
+                "expected_close": "План",
+            },
+            "read": {"date_format": {"created": "%m/%d/%Y"}},
+        },
+    }
+    eng = _eng(
+        tmp_path / "e",
+        inputs,
+        {
+            "s.csv": "Дата;Клиент;Сумма\n01.02.2026;К;1\n",
+            "p.csv": "ID;М;Сумма;Этап;Создана;План\n1;И;5;КП;01/02/2026;03.04.2026\n",
+        },
+    )
+    pipeline = read_engagement(eng).tables["pipeline"]
+    assert pipeline["created"].iloc[0] == pd.Timestamp("2026-01-02")  # as configured, month first
+    assert pipeline["expected_close"].iloc[0] == pd.Timestamp("2026-04-03")  # detected, dotted
+
+
+def test_a_whole_column_that_does_not_read_is_a_setting_error(tmp_path):
+    rows = "".join(f"0{d}.02.2026;К{d};1 000.5{d}\n" for d in range(1, 7))
+    eng = _eng(
+        tmp_path / "e",
+        {"sales": {"files": ["data/s.csv"], "columns": SALES_MAP, "read": {"decimal": ","}}},
+        {"s.csv": "Дата;Клиент;Сумма\n" + rows},
+    )
+    with pytest.raises(DataError, match="no value of this column reads as a number") as err:
+        read_engagement(eng)
+    assert (err.value.column, err.value.row, err.value.value) == ("Сумма", 2, "1 000.51")
+    assert "inputs.sales.read.decimal" in err.value.hint
+
+
+def test_read_file_keeps_every_row_accounted(tiny):
+    spec = config.load(tiny).inputs["sales"]
+    frame, rejected = read_file(
+        tiny / "data" / "sales.csv", table="sales", spec=spec, as_of=pd.Timestamp("2026-11-25").date()
+    )
+    assert len(frame) + rejected["row"].nunique() == 7
+    assert np.array_equal(frame["_row"].to_numpy(), [2, 7])
