@@ -6,6 +6,8 @@ display it. :func:`use_brand` applies the brand once per notebook.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib
 
 matplotlib.use("Agg") if matplotlib.get_backend().lower() == "agg" else None
@@ -19,6 +21,9 @@ from .brand import Brand  # noqa: E402
 from .formatting import fmt_number  # noqa: E402
 
 FIGSIZE = (7.2, 3.2)
+"""A full-width chart (inches)."""
+HALF = (3.6, 2.8)
+"""A chart shown half-width, beside another (:func:`salesaudit.show.figure_row`)."""
 
 
 def use_brand(brand: Brand) -> list[str]:
@@ -52,41 +57,70 @@ def money_axis(ax, *, lang: str, scale: float = 1e6, unit: str = "") -> None:
         ax.set_ylabel(unit)
 
 
-def monthly_revenue(sales: pd.DataFrame, *, lang: str, title: str, unit: str) -> plt.Figure:
+def monthly_revenue(
+    sales: pd.DataFrame, *, lang: str, title: str, unit: str, figsize: tuple[float, float] | None = None
+) -> plt.Figure:
     """Net revenue per calendar month over the whole history, as bars."""
     monthly = (
         sales.assign(month=sales["date"].dt.to_period("M").dt.to_timestamp())
         .groupby("month", as_index=False)["amount"]
         .sum()
     )
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     ax.bar(monthly["month"], monthly["amount"], width=20, color=sns.color_palette()[0])
-    ax.set_title(title)
+    _title(ax, title)
     money_axis(ax, lang=lang, unit=unit)
     ax.set_xlabel("")
-    fig.autofmt_xdate()
+    ax.tick_params(axis="x", rotation=30)
     plt.close(fig)
     return fig
 
 
-def _month_labels(periods, lang: str) -> list[str]:
+def _month_labels(periods, lang: str, *, narrow: bool = False) -> list[str]:
+    """Month names in ``lang``: abbreviated ("янв."), or one letter when ``narrow`` (a half-width chart)."""
     from babel.dates import format_date
 
     loc = "ru_RU" if lang == "ru" else "en_US"
-    return [format_date(pd.Timestamp(p).date(), format="LLL", locale=loc) for p in periods]
+    fmt = "LLLLL" if narrow else "LLL"
+    return [format_date(pd.Timestamp(p).date(), format=fmt, locale=loc) for p in periods]
+
+
+def _narrow(fig) -> bool:
+    return fig.get_figwidth() < 5
+
+
+def _title(ax, title: str) -> None:
+    """The chart title, wrapped to the figure's width so a long title never shrinks the plot."""
+    import textwrap
+
+    width = max(24, int(ax.figure.get_figwidth() * 11))
+    ax.set_title("\n".join(textwrap.wrap(title, width)) if title else "")
+
+
+def _legend_below(fig, ax, *, ncols: int) -> None:
+    """The legend under the plot, outside it (never over the data)."""
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, fontsize=7)
 
 
 def plan_by_month(
-    department_monthly: pd.DataFrame, *, lang: str, title: str, unit: str, index_label: str
+    department_monthly: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    unit: str,
+    index_label: str,
+    figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """The department's plan per month (bars) with the seasonality index behind it (line)."""
     df = department_monthly.sort_values("month_start")
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     x = range(len(df))
     ax.bar(x, df["plan"], color=sns.color_palette()[0])
-    ax.set_xticks(list(x), _month_labels(df["month_start"], lang))
+    ax.set_xticks(list(x), _month_labels(df["month_start"], lang, narrow=_narrow(fig)))
     money_axis(ax, lang=lang, unit=unit)
-    ax.set_title(title)
+    _title(ax, title)
     if "index" in df:
         ax2 = ax.twinx()
         ax2.plot(list(x), df["index"] * 100, color=sns.color_palette()[2], marker="o", linewidth=1.5)
@@ -97,11 +131,18 @@ def plan_by_month(
     return fig
 
 
-def plan_by_manager(plan_monthly: pd.DataFrame, *, lang: str, title: str, unit: str) -> plt.Figure:
+def plan_by_manager(
+    plan_monthly: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    unit: str,
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
     """Each manager's plan per month, stacked."""
     pivot = plan_monthly.pivot_table(index="month_start", columns="manager", values="plan", aggfunc="sum")
     pivot = pivot.fillna(0).sort_index()
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     bottom = None
     palette = sns.color_palette(n_colors=max(len(pivot.columns), 1))
     x = range(len(pivot))
@@ -109,23 +150,31 @@ def plan_by_manager(plan_monthly: pd.DataFrame, *, lang: str, title: str, unit: 
         values = pivot[manager].to_numpy()
         ax.bar(x, values, bottom=bottom, label=str(manager), color=color)
         bottom = values if bottom is None else bottom + values
-    ax.set_xticks(list(x), _month_labels(pivot.index, lang))
+    ax.set_xticks(list(x), _month_labels(pivot.index, lang, narrow=_narrow(fig)))
     money_axis(ax, lang=lang, unit=unit)
-    ax.set_title(title)
-    ax.legend(ncols=3, loc="upper left", frameon=False)
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=3)
     plt.close(fig)
     return fig
 
 
-def pay_curves(scenarios: pd.DataFrame, *, lang: str, title: str, xlabel: str, ylabel: str) -> plt.Figure:
+def pay_curves(
+    scenarios: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
     """Monthly pay per manager against plan attainment (50 %…150 %)."""
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     for manager, part in scenarios.groupby("manager", sort=False):
         ax.plot(part["attainment"] * 100, part["pay"] / 1000, marker=".", label=str(manager))
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
-    ax.legend(ncols=3, frameon=False, fontsize=7)
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=3)
     plt.close(fig)
     return fig
 
@@ -139,11 +188,12 @@ def income_ceiling(
     plan_label: str,
     actual_label: str | None = None,
     unit: str = "",
+    figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Per manager: monthly sales at which today's scheme already pays the comfortable income, against
     the monthly sales the plan requires (and what they sell now)."""
     df = ceiling.sort_values("plan_monthly_avg")
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.45 * len(df) + 1.2))
+    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], 0.45 * len(df) + 1.2), layout="constrained")
     y = range(len(df))
     pal = sns.color_palette()
     ax.barh([i + 0.2 for i in y], df["plan_monthly_avg"], height=0.4, label=plan_label, color=pal[0])
@@ -159,16 +209,24 @@ def income_ceiling(
     ax.set_yticks(list(y), [str(m) for m in df["manager"]])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v / 1e6, lang=lang, digits=1)))
     ax.set_xlabel(unit)
-    ax.set_title(title)
-    ax.legend(frameon=False, fontsize=7, loc="lower right")
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=1)
     plt.close(fig)
     return fig
 
 
-def pareto(curve: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, point_label: str) -> plt.Figure:
+def pareto(
+    curve: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    point_label: str,
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
     """Cumulative revenue share against cumulative client share, with the 80/20 point marked
     (``curve`` from :func:`salesaudit.portfolio.pareto_curve`)."""
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     ax.plot(curve["client_share"] * 100, curve["revenue_share"] * 100, color=sns.color_palette()[0])
     ax.plot([0, 100], [0, 100], color="#b8c0cc", linewidth=0.8, linestyle="--")
     point = curve[curve["is_point"]]
@@ -181,20 +239,33 @@ def pareto(curve: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, point_l
     ax.set_ylim(0, 101)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
-    ax.set_title(title)
+    _title(ax, title)
     plt.close(fig)
     return fig
 
 
 def heatmap(
-    matrix: pd.DataFrame, *, title: str, xlabel: str, ylabel: str, percent: bool = False
+    matrix: pd.DataFrame,
+    *,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    percent: bool = False,
+    figsize: tuple[float, float] | None = None,
+    tick_labels: Mapping[str, str] | None = None,
 ) -> plt.Figure:
-    """An annotated heatmap of a small matrix (ABC×XYZ counts, migration counts)."""
+    """An annotated heatmap of a small matrix (ABC×XYZ counts, migration counts); ``tick_labels``
+    renames row and column codes (``new`` -> "новые") for the axes."""
     data = matrix.astype(float) * (100 if percent else 1)
-    fig, ax = plt.subplots(figsize=(max(4.0, 0.9 * data.shape[1] + 1.5), max(2.4, 0.5 * data.shape[0] + 1.0)))
+    if tick_labels:
+        data = data.rename(index=lambda v: tick_labels.get(v, v), columns=lambda v: tick_labels.get(v, v))
+    fig, ax = plt.subplots(
+        figsize=figsize or (max(4.0, 0.9 * data.shape[1] + 1.5), max(2.4, 0.5 * data.shape[0] + 1.0)),
+        layout="constrained",
+    )
     cmap = sns.light_palette(sns.color_palette()[0], as_cmap=True)
     sns.heatmap(data, annot=True, fmt=".0f", cmap=cmap, cbar=False, ax=ax, linewidths=0.5, linecolor="white")
-    ax.set_title(title)
+    _title(ax, title)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     ax.tick_params(axis="y", rotation=0)
@@ -203,11 +274,17 @@ def heatmap(
 
 
 def portfolio_bars(
-    portfolios: pd.DataFrame, *, lang: str, title: str, unit: str, classes=("A", "B", "C", "D")
+    portfolios: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    unit: str,
+    classes=("A", "B", "C", "D"),
+    figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Each manager's revenue split by client class (stacked horizontal bars)."""
     df = portfolios.sort_values("revenue")
-    fig, ax = plt.subplots(figsize=(FIGSIZE[0], 0.45 * len(df) + 1.2))
+    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], 0.45 * len(df) + 1.2), layout="constrained")
     left = None
     pal = sns.color_palette(n_colors=len(classes))
     y = range(len(df))
@@ -221,16 +298,22 @@ def portfolio_bars(
     ax.set_yticks(list(y), [str(m) for m in df["manager"]])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v / 1e6, lang=lang, digits=0)))
     ax.set_xlabel(unit)
-    ax.set_title(title)
-    ax.legend(ncols=len(classes), frameon=False, loc="lower right")
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=len(classes))
     plt.close(fig)
     return fig
 
 
-def trend(trend_table: pd.DataFrame, *, title: str, threshold: float | None = None) -> plt.Figure:
+def trend(
+    trend_table: pd.DataFrame,
+    *,
+    title: str,
+    threshold: float | None = None,
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
     """Weekly attainment (%) per manager over the last weeks (``trend_table`` from
     :func:`salesaudit.tracking.track_trend`, already labelled), the department in bold."""
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     for (level, manager), part in trend_table.groupby(["level", "manager"], sort=False):
         part = part.sort_values("week_start")
         bold = level == "department"
@@ -251,17 +334,19 @@ def trend(trend_table: pd.DataFrame, *, title: str, threshold: float | None = No
             linewidth=0.8,
             linestyle="--",
         )
-    ax.set_title(title)
-    ax.legend(ncols=3, frameon=False, fontsize=7)
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=4)
     plt.close(fig)
     return fig
 
 
-def backtest_months(bt: pd.DataFrame, *, lang: str, title: str, weeks_label: str) -> plt.Figure:
+def backtest_months(
+    bt: pd.DataFrame, *, lang: str, title: str, weeks_label: str, figsize: tuple[float, float] | None = None
+) -> plt.Figure:
     """Department attainment per past month (bars; missed months in the warning colour), with the weeks
     of warning written above the months the weekly view flagged."""
     df = bt[bt["level"] == "department"].sort_values("period")
-    fig, ax = plt.subplots(figsize=FIGSIZE)
+    fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     pal = sns.color_palette()
     colors = [pal[4 % len(pal)] if m else pal[0] for m in df["missed"]]
     x = range(len(df))
@@ -270,8 +355,8 @@ def backtest_months(bt: pd.DataFrame, *, lang: str, title: str, weeks_label: str
     for i, (w, flagged) in enumerate(zip(df["weeks_of_warning"], df["flagged"], strict=True)):
         if flagged and pd.notna(w):
             ax.annotate(f"{int(w)} {weeks_label}", (i, 101), ha="center", fontsize=8, fontweight="bold")
-    ax.set_xticks(list(x), _month_labels(pd.to_datetime(df["period"] + "-01"), lang))
+    ax.set_xticks(list(x), _month_labels(pd.to_datetime(df["period"] + "-01"), lang, narrow=_narrow(fig)))
     ax.set_ylim(0, max(120, float((df["attainment"] * 100).max()) + 10))
-    ax.set_title(title)
+    _title(ax, title)
     plt.close(fig)
     return fig

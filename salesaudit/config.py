@@ -33,7 +33,7 @@ class ReadOptions(_Model):
     delimiter: str | None = None
     sheet: str | int | None = None
     header_row: Annotated[int, Field(ge=1)] | None = None
-    date_format: str | None = None
+    date_format: str | dict[str, str] | None = None
     decimal: Literal[",", "."] | None = None
     thousands: str | None = None
     na_values: list[str] = []
@@ -48,6 +48,9 @@ class InputSpec(_Model):
     columns: dict[str, str] = {}
     read: ReadOptions = ReadOptions()
     recode: dict[str, dict[str, str]] = {}
+    won_stages: list[str] | None = None
+    lost_stages: list[str] | None = None
+    percent_columns: list[str] = []
 
 
 class Client(_Model):
@@ -132,6 +135,50 @@ class Tracking(_Model):
     stale_factor: Positive = 2.0
 
 
+class ScorecardSettings(_Model):
+    """Thresholds of the audit checks; each is documented in :data:`salesaudit.scorecard.DEFAULT_THRESHOLDS`
+    (a test keeps these defaults equal to those). The activity threshold is ``tracking.activity_alert``."""
+
+    soft_attainment: Positive = 1.10
+    hard_attainment: Share = 0.70
+    spread_warning: Share = 0.25
+    spread_problem: Share = 0.50
+    reconcile_tolerance: Share = 0.005
+    reconcile_problem: Share = 0.05
+    seasonality_warning: Share = 0.05
+    seasonality_problem: Share = 0.10
+    variable_pay_min: Share = 0.30
+    register_ok: Share = 0.95
+    register_warning: Share = 0.80
+    shared_warning: Share = 0.20
+    top1_warning: Share = 0.10
+    top1_problem: Share = 0.25
+    top20_warning: Share = 0.90
+    erratic_a_warning: Share = 0.50
+    d_effort_warning: Share = 0.10
+    d_effort_problem: Share = 0.20
+    potential_ok: Share = 0.80
+    potential_warning: Share = 0.50
+    migration_warning: Share = 0.10
+    migration_problem: Share = 0.20
+    churn_warning: Positive = 0.80
+    win_rate_spread_warning: Positive = 0.30
+    win_rate_spread_problem: Positive = 0.60
+    stale_warning: Share = 0.10
+    stale_problem: Share = 0.30
+    activity_weeks: Annotated[int, Field(ge=1, le=26)] = 4
+    coverage_warning: Share = 0.50
+    fill_ok: Share = 0.90
+    fill_problem: Share = 0.70
+    forecast_warning: Share = 0.10
+    forecast_problem: Share = 0.20
+    ramp_level: Share = 0.80
+    ramp_months: Annotated[int, Field(ge=1, le=24)] = 3
+    turnover_warning: Share = 0.15
+    turnover_problem: Share = 0.30
+    warning_points: Share = 0.5
+
+
 class Engagement(_Model):
     """The whole ``engagement.yaml``. ``folder`` is where it was read from (set by :func:`load`)."""
 
@@ -150,6 +197,7 @@ class Engagement(_Model):
     segmentation: Segmentation = Segmentation()
     xyz: XYZ = XYZ()
     tracking: Tracking = Tracking()
+    scorecard: ScorecardSettings = ScorecardSettings()
     folder: Path = Path(".")
 
     @model_validator(mode="after")
@@ -159,12 +207,41 @@ class Engagement(_Model):
             raise ValueError(f"unknown table(s) {unknown}; known: {sorted(CANONICAL)}")
         if "sales" not in self.inputs:
             raise ValueError("the sales table is required")
+        from .presets import PRESETS
+
         for table, spec in self.inputs.items():
-            bad = sorted(set(spec.columns) - set(CANONICAL[table].columns))
+            known = CANONICAL[table].columns
+            bad = sorted(set(spec.columns) - set(known))
             if bad:
                 raise ValueError(
                     f"inputs.{table}.columns: unknown canonical column(s) {bad}; "
-                    f"known: {sorted(CANONICAL[table].columns)}"
+                    f"known: {sorted(known)}"
+                )
+            if spec.preset is not None:
+                if spec.preset not in PRESETS:
+                    raise ValueError(
+                        f"inputs.{table}.preset: unknown preset {spec.preset!r}; "
+                        f"known: {sorted(PRESETS)}"
+                    )
+                if table not in PRESETS[spec.preset].tables:
+                    raise ValueError(
+                        f"inputs.{table}.preset: preset {spec.preset!r} has no mapping for {table}; "
+                        f"it maps {sorted(PRESETS[spec.preset].tables)}"
+                    )
+            for key, names in (
+                ("recode", spec.recode),
+                ("percent_columns", spec.percent_columns),
+                ("read.date_format", spec.read.date_format if isinstance(spec.read.date_format, dict) else {}),
+            ):
+                bad = sorted(set(names) - set(known))
+                if bad:
+                    raise ValueError(f"inputs.{table}.{key}: unknown canonical column(s) {bad}")
+            deals = spec.won_stages is not None or spec.lost_stages is not None
+            if deals and table not in ("sales", "pipeline"):
+                raise ValueError(f"inputs.{table}: won_stages/lost_stages apply to sales and pipeline only")
+            if deals and table == "sales" and "status" not in spec.columns and spec.preset is None:
+                raise ValueError(
+                    "inputs.sales.won_stages needs inputs.sales.columns.status: the deal stage column"
                 )
         return self
 

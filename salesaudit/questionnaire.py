@@ -1,7 +1,8 @@
 """The interview questionnaire: one question per interview check, answers read back by the audit.
 
 ``questionnaire.yaml`` maps a question id to ``{answer: yes|no|partly|unknown, note: ...}``; the
-question text is a comment above it, in the engagement's language.
+question text is a comment above it, in the engagement's language. Every question is phrased so that
+"yes" is the healthy answer; each is read by exactly one check of :data:`salesaudit.scorecard.CHECKS`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ QUESTIONS: tuple[str, ...] = (
     "plans.written_plan",
     "plans.pay_structure",
     "plans.bonus_regulation",
+    "clients.register",
+    "clients.segmentation",
     "clients.why_a_buy",
     "clients.potential_known",
     "cadence.weekly_meeting",
@@ -28,14 +31,24 @@ QUESTIONS: tuple[str, ...] = (
     "people.scripts",
     "people.hunter_farmer",
 )
+"""Question ids, in questionnaire order (labels ``question.<id>``)."""
 
 
 def questionnaire_text(lang: str) -> str:
-    """An empty questionnaire: every question as a comment, every answer ``unknown``."""
+    """An empty questionnaire: every question as a comment, every answer ``unknown``, the allowed answers
+    beside it.
+
+    Examples
+    --------
+    >>> text = questionnaire_text("en")
+    >>> 'plans.written_plan: {answer: unknown, note: ""}   # yes | no | partly | unknown' in text
+    True
+    """
+    allowed = " | ".join(ANSWERS)
     lines = [f"# {t('questionnaire.header', lang)}", f"# {t('questionnaire.answers', lang)}", ""]
     for q in QUESTIONS:
         lines.append(f"# {t('question.' + q, lang)}")
-        lines.append(f'{q}: {{answer: unknown, note: ""}}')
+        lines.append(f'{q}: {{answer: unknown, note: ""}}   # {allowed}')
         lines.append("")
     lines.append(f"# {t('questionnaire.a_clients', lang)}")
     lines.append("a_client_interviews: []")

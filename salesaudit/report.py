@@ -22,15 +22,29 @@ from .formatting import fmt_date
 from .i18n import t
 from .templates import template_path
 
+FRONT_TAG = "report-front"
+"""Cells with this tag open the report, before every stage (the executive summary)."""
+BACK_TAG = "report-back"
+"""Cells with this tag close the report, after every stage (the appendix)."""
+
 
 def merge_notebooks(paths: list[Path]) -> nbformat.NotebookNode:
-    """One notebook holding the cells of ``paths`` in order (the report's single document)."""
+    """One notebook holding the cells of ``paths`` in order (the report's single document).
+
+    Cells tagged :data:`FRONT_TAG` come first and cells tagged :data:`BACK_TAG` last, each group in
+    notebook order: a stage can write the executive summary and the appendix from its results while
+    the stages keep their order.
+    """
     nbs = [nbformat.read(str(p), as_version=4) for p in paths]
     merged = nbformat.v4.new_notebook(metadata=nbs[0].metadata if nbs else {})
+    front, body, back = [], [], []
     for i, nb in enumerate(nbs):
         for cell in nb.cells:
-            cell["id"] = f"s{i}-{cell.get('id', len(merged.cells))}"  # ids stay unique across notebooks
-            merged.cells.append(cell)
+            n = len(front) + len(body) + len(back)
+            cell["id"] = f"s{i}-{cell.get('id', n)}"  # ids stay unique across notebooks
+            tags = cell.get("metadata", {}).get("tags", [])
+            (front if FRONT_TAG in tags else back if BACK_TAG in tags else body).append(cell)
+    merged.cells.extend(front + body + back)
     return merged
 
 

@@ -38,16 +38,31 @@ _DATE = re.compile(
 
 SHEET_ORDER = [
     "findings",
-    "data_quality",
+    "headlines",
+    "maturity",
     "clients",
+    "growth_candidates",
+    "dormant_ab",
+    "lost_ab",
+    "manager_portfolios",
     "plan_monthly",
     "plan_weekly",
     "payout_scenarios",
-    "tracking_weekly",
+    "income_ceiling",
+    "tracking_week",
     "alerts",
+    "tracking_weekly",
+    "backtest",
+    "pipeline_coverage",
+    "stale_deals",
+    "data_quality",
     "rejected_rows",
     "row_accounting",
 ]
+"""Sheets in reading order (the audit's conclusions first, the data's bookkeeping last); other result
+tables follow in alphabetical order, then one sheet per manager."""
+WRAP_FROM = 40
+"""Text columns with longer values are wrapped in a wide column instead of running over their neighbours."""
 
 
 def needs_neutralising(text: str) -> bool:
@@ -119,6 +134,7 @@ class _Writer:
             "date": f({"num_format": "dd.mm.yyyy" if lang == "ru" else "yyyy-mm-dd"}),
             "text": None,
             "quoted": f({"quote_prefix": True}),
+            "wrap": f({"text_wrap": True, "valign": "top"}),
             "title": f({"bold": True, "font_size": 13}),
         }
 
@@ -134,15 +150,21 @@ class _Writer:
         kinds = {c: _kind(c, df[c]) for c in df.columns}
         for j, col in enumerate(df.columns):
             ws.write_string(row, j, column_label(col, self.lang), self.fmt["header"])
-        widths = [max(8, min(40, len(column_label(c, self.lang)) + 2)) for c in df.columns]
+        widths = [max(8, min(WRAP_FROM, len(column_label(c, self.lang)) + 2)) for c in df.columns]
+        wrap = [False] * len(df.columns)
         df = _typed(df, kinds)
         for i, values in enumerate(df.itertuples(index=False, name=None), start=row + 1):
             for j, (col, value) in enumerate(zip(df.columns, values, strict=True)):
                 self._cell(ws, i, j, value, kinds[col])
                 if isinstance(value, str):
-                    widths[j] = max(widths[j], min(40, len(value) + 2))
+                    widths[j] = max(widths[j], min(WRAP_FROM, len(value) + 2))
+                    wrap[j] = wrap[j] or len(value) > WRAP_FROM
         for j, w in enumerate(widths):
-            ws.set_column(j, j, w, self.fmt[kinds[df.columns[j]]] if kinds[df.columns[j]] != "text" else None)
+            kind = kinds[df.columns[j]]
+            if kind == "text":
+                ws.set_column(j, j, 60 if wrap[j] else w, self.fmt["wrap"] if wrap[j] else None)
+            else:
+                ws.set_column(j, j, w, self.fmt[kind])
         if first_row == 0 and not title:
             ws.freeze_panes(row + 1, 0)
             if len(df.columns):
