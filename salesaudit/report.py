@@ -20,6 +20,7 @@ from .config import Engagement
 from .exceptions import SalesAuditError
 from .formatting import fmt_date
 from .i18n import t
+from .pdf import write_pdf
 from .templates import template_path
 
 FRONT_TAG = "report-front"
@@ -127,20 +128,6 @@ def external_urls(page: str) -> list[str]:
             if value and not value.startswith(("#", "data:")):
                 bad.append(value)
     return bad
-
-
-def write_pdf(page: str, path: Path) -> None:
-    """Print the HTML to an A4 PDF with WeasyPrint."""
-    import logging
-
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)
-    # Inline data only: the PDF renderer cannot fetch a file or a URL, so nothing leaves the machine.
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    HTML(string=page, url_fetcher=fetcher).write_pdf(str(path))
 
 
 def build_report(

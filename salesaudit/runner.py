@@ -137,6 +137,7 @@ def execute_stages(
                 str(out_nb),
                 parameters=parameters,
                 km=km,
+                request_save_on_cell_execute=False,  # saved once at the end (and on failure)
                 progress_bar=False,
                 cwd=str(notebooks),
                 kernel_name="python3",
@@ -250,18 +251,26 @@ def run(
             raise
     try:
         if report:
+            from .pdf import finish_pdf, start_pdf
             from .report import build_report
             from .workbook import write_workbook
 
             start = time.perf_counter()
             progress("report ...")
-            build_report(
-                run_dir, eng=eng, stages=[s.notebook for s in stages], title_key=title_key, compact=compact
+            html_path = build_report(
+                run_dir,
+                eng=eng,
+                stages=[s.notebook for s in stages],
+                title_key=title_key,
+                compact=compact,
+                pdf=False,
             )
-            timings["report"] = round(time.perf_counter() - start, 3)
-            start = time.perf_counter()
+            # the PDF prints in a child process while this one writes the workbook (2 cores)
+            pdf_proc = start_pdf(html_path, run_dir / "report.pdf")
             write_workbook(run_dir, eng=eng)
             timings["workbook"] = round(time.perf_counter() - start, 3)
+            finish_pdf(pdf_proc, run_dir / "report.pdf")
+            timings["report"] = round(time.perf_counter() - start, 3)
     except BaseException as exc:
         _fail(run_dir, manifest, exc)
         raise

@@ -84,6 +84,42 @@ KEEP_ROWS = 15
 """Tables with at most this many rows are kept on one page."""
 
 
+_LONG_TOKEN = re.compile(r"\S{16,}")
+
+
+def wrappable(text: str, *, every: int = 12) -> str:
+    """Escape ``text`` and let long unbroken tokens (codes, e-mails, file names) wrap: ``<wbr>`` after
+    ``/ _ - . @`` and every ``every`` characters. Cheaper for the PDF renderer than CSS
+    ``overflow-wrap: anywhere`` on every cell, and invisible in the text layer.
+
+    Examples
+    --------
+    >>> wrappable("ООО <Альфа>")
+    'ООО &lt;Альфа&gt;'
+    >>> wrappable("sales_2025_export_final.csv").count("<wbr>") >= 3
+    True
+    """
+
+    def split(match: re.Match) -> str:
+        token = match.group(0)
+        parts, run = [], 0
+        for ch in token:
+            parts.append(html.escape(ch))
+            run += 1
+            if ch in "/_-.@" or run >= every:
+                parts.append("<wbr>")
+                run = 0
+        return "".join(parts).removesuffix("<wbr>")
+
+    out, pos = [], 0
+    for match in _LONG_TOKEN.finditer(text):
+        out.append(html.escape(text[pos : match.start()]))
+        out.append(split(match))
+        pos = match.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
 def table_html(
     df: pd.DataFrame,
     *,
@@ -129,7 +165,7 @@ def table_html(
                 else "text"
             )
             text = format_cell(value, kind, lang=lang, currency=currency)
-            cells.append(f'<td class="{_align(df[col], kind)}">{html.escape(text)}</td>')
+            cells.append(f'<td class="{_align(df[col], kind)}">{wrappable(text)}</td>')
         body.append("<tr>" + "".join(cells) + "</tr>")
     cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
     more = ""
