@@ -58,6 +58,7 @@ def silent_clients(
     clients: pd.DataFrame,
     as_of,
     silence_factor: float = 1.5,
+    min_days: int = 14,
     classes: tuple[str, ...] = ("A",),
 ) -> pd.DataFrame:
     """Clients of the given ABC classes and how long they have been silent, against their own rhythm.
@@ -79,6 +80,9 @@ def silent_clients(
         Analysis date.
     silence_factor
         engagement.yaml ``tracking.silence_factor``.
+    min_days
+        engagement.yaml ``tracking.silence_min_days``: a client is silent only after this many days too
+        (default 14), so weekly buyers a few days late raise no alarm.
     classes
         Classes watched.
 
@@ -153,7 +157,10 @@ def silent_clients(
     out["days_silent"] = (day - out["last_order"]).dt.days.astype("Int64")
     gap = out["median_gap_days"].astype(float)
     out["ratio"] = out["days_silent"].astype(float) / gap.where(gap > 0)
-    out["silent"] = (out["ratio"] > silence_factor).fillna(False).astype(bool)
+    # a weekly buyer six days quiet is not news: silence must also last ``min_days``
+    out["silent"] = (
+        ((out["ratio"] > silence_factor) & (out["days_silent"] >= min_days)).fillna(False).astype(bool)
+    )
     out = out.sort_values(["silent", "ratio"], ascending=[False, False], na_position="last")
     return out.reset_index(drop=True)
 
@@ -327,7 +334,13 @@ def detect_alerts(
             for done, target in zip(r[f"{kind}_fact"], r[f"{kind}_norm"], strict=True)
         ]
     if clients is not None:
-        quiet = silent_clients(sales, clients=clients, as_of=as_of, silence_factor=th["silence_factor"])
+        quiet = silent_clients(
+            sales,
+            clients=clients,
+            as_of=as_of,
+            silence_factor=th["silence_factor"],
+            min_days=int(th["silence_min_days"]),
+        )
         r = quiet[quiet["silent"]]
         r = r.assign(level=np.where(r["manager"].isna(), "department", "manager"))
         parts.append(

@@ -132,6 +132,7 @@ class Tracking(_Model):
     weekly_alert: Share = 0.8
     activity_alert: Share = 0.8
     silence_factor: Positive = 1.5
+    silence_min_days: Annotated[int, Field(ge=0)] = 14
     stale_factor: Positive = 2.0
 
 
@@ -214,14 +215,12 @@ class Engagement(_Model):
             bad = sorted(set(spec.columns) - set(known))
             if bad:
                 raise ValueError(
-                    f"inputs.{table}.columns: unknown canonical column(s) {bad}; "
-                    f"known: {sorted(known)}"
+                    f"inputs.{table}.columns: unknown canonical column(s) {bad}; known: {sorted(known)}"
                 )
             if spec.preset is not None:
                 if spec.preset not in PRESETS:
                     raise ValueError(
-                        f"inputs.{table}.preset: unknown preset {spec.preset!r}; "
-                        f"known: {sorted(PRESETS)}"
+                        f"inputs.{table}.preset: unknown preset {spec.preset!r}; known: {sorted(PRESETS)}"
                     )
                 if table not in PRESETS[spec.preset].tables:
                     raise ValueError(
@@ -231,7 +230,10 @@ class Engagement(_Model):
             for key, names in (
                 ("recode", spec.recode),
                 ("percent_columns", spec.percent_columns),
-                ("read.date_format", spec.read.date_format if isinstance(spec.read.date_format, dict) else {}),
+                (
+                    "read.date_format",
+                    spec.read.date_format if isinstance(spec.read.date_format, dict) else {},
+                ),
             ):
                 bad = sorted(set(names) - set(known))
                 if bad:

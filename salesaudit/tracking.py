@@ -56,6 +56,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "weekly_alert": 0.8,
     "activity_alert": 0.8,
     "silence_factor": 1.5,
+    "silence_min_days": 14,
     "stale_factor": 2.0,
     "runrate_after_weeks": 2,
 }
@@ -1104,6 +1105,44 @@ def backtest_headline(backtest_table: pd.DataFrame, *, lang: str) -> dict:
     weeks = float(warned["weeks_of_warning"].astype(float).mean())
     from .formatting import fmt_number
 
-    text = t("tracking.backtest_headline", lang, count=len(warned),
-             weeks=fmt_number(weeks, lang=lang, digits=0 if weeks.is_integer() else 1))
+    text = t(
+        "tracking.backtest_headline",
+        lang,
+        count=len(warned),
+        weeks=fmt_number(weeks, lang=lang, digits=0 if weeks.is_integer() else 1),
+    )
     return {"text": text, "severity": "problem", "months": len(warned), "weeks": weeks}
+
+
+def week_as_of(week, *, as_of) -> pd.Timestamp:
+    """The as-of date a report on ``week`` is made at: the Monday after that ISO week, never later than
+    ``as_of`` (``week=None``: ``as_of`` itself). A flash for an earlier week then sees only the data a
+    consultant had on that Monday — its alerts, silent clients and trend end with that week.
+
+    Examples
+    --------
+    >>> week_as_of("2026-W40", as_of="2026-11-25").date().isoformat()
+    '2026-10-05'
+    >>> week_as_of("2026-W48", as_of="2026-11-25").date().isoformat()
+    '2026-11-25'
+    """
+    limit = pd.Timestamp(as_of).normalize()
+    if week is None:
+        return limit
+    monday = pd.Timestamp(dt.date.fromisocalendar(*map(int, str(week).split("-W")), 1))
+    return min(limit, monday + pd.Timedelta(days=7))
+
+
+def drop_idle(table: pd.DataFrame) -> pd.DataFrame:
+    """Manager rows with neither plan nor sales (e.g. someone who left) removed; the department row stays.
+    The remaining manager rows still add up to the department row.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"level": ["manager", "manager", "department"], "manager": ["a", "b", None],
+    ...                   "plan": [5, 0, 5], "fact": [3, 0, 3]})
+    >>> drop_idle(t)["level"].tolist()
+    ['manager', 'department']
+    """
+    idle = (table["level"] == "manager") & (table["plan"].fillna(0) == 0) & (table["fact"].fillna(0) == 0)
+    return table[~idle].reset_index(drop=True)
