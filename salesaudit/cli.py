@@ -110,9 +110,14 @@ def validate(
     eng = config.load(engagement)
     intake = read_engagement(eng)
     typer.echo(intake.accounting.to_string(index=False))
-    summary = quality_summary(intake, as_of=eng.as_of)
+    summary = quality_summary(intake, as_of=eng.as_of, lang=eng.language)
     typer.echo("")
-    typer.echo(summary.to_string(index=False) if len(summary) else "no data-quality problems found")
+    if len(summary):
+        shown = summary.assign(revenue_share=(summary["revenue_share"] * 100).round(2))
+        typer.echo(shown[["severity", "count", "revenue_share", "text", "example"]].to_string(index=False))
+        typer.echo("(revenue_share in %; every rejected row: --rejected FILE)")
+    else:
+        typer.echo("no data-quality problems found")
     if rejected is not None:
         if rejected.exists():
             raise SalesAuditError("file exists; choose a new name", file=str(rejected))
