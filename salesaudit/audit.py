@@ -6,20 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-
-def analysis_window(as_of, *, window_months: int = 12) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the analysis window: the last ``window_months`` FULL calendar months
-    before ``as_of`` (as_of 2026-11-25, 12 months -> 2025-11-01 .. 2026-10-31).
-
-    Examples
-    --------
-    >>> [d.date().isoformat() for d in analysis_window("2026-11-25", window_months=12)]
-    ['2025-11-01', '2026-10-31']
-    """
-    first_of_month = pd.Timestamp(as_of).normalize().replace(day=1)
-    start = first_of_month - pd.DateOffset(months=window_months)
-    end = first_of_month - pd.Timedelta(days=1)
-    return start, end
+from .segmentation import analysis_window  # one definition of the window for every stage
 
 
 def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.DataFrame:
@@ -29,7 +16,7 @@ def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.Da
     -------
     DataFrame with columns ``figure`` (an id), ``value``, ``kind`` (money/int/percent/date).
     """
-    start, end = analysis_window(as_of, window_months=window_months)
+    start, end = analysis_window(as_of=as_of, window_months=window_months)
     win = sales[(sales["date"] >= start) & (sales["date"] <= end)]
     prev = sales[(sales["date"] >= start - pd.DateOffset(months=window_months)) & (sales["date"] < start)]
     revenue = float(win["amount"].sum())
@@ -211,7 +198,7 @@ def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, una
     from .formatting import fmt_date, fmt_percent
     from .i18n import t
 
-    start, end = analysis_window(eng.as_of, window_months=eng.window_months)
+    start, end = analysis_window(as_of=eng.as_of, window_months=eng.window_months)
     seg, xyz = eng.segmentation, eng.xyz
     pct = lambda v: fmt_percent(v, lang=lang)  # noqa: E731
     notes = [
