@@ -47,7 +47,8 @@ class LocalIPCKernelManager(KernelManager):
 # first notebook cell then finds the heavy libraries already loaded.
 PRELUDE = (
     "import pandas, numpy, matplotlib.pyplot, seaborn, IPython.display\n"
-    "import salesaudit.session, salesaudit.show, salesaudit.charts, salesaudit.report"
+    "from salesaudit import (alerts, audit, brand, charts, motivation, outputs, pipeline, planning,\n"
+    "    portfolio, questionnaire, quality, scorecard, segmentation, session, show, tracking)"
 )
 
 
