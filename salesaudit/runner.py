@@ -38,6 +38,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("weekly", "04_weekly.ipynb"),
 )
 REQUIRED_PARAMETERS = ("engagement", "run_dir")
+RESET_TAG = (
+    "salesaudit-reset"  # the cell the runner puts first in stages 2..n: %reset -f (modules stay loaded)
+)
 
 
 def _sha256(path: Path) -> str:
@@ -121,6 +124,7 @@ def execute_stages(
     notebooks: Path = NOTEBOOKS,
 ) -> dict[str, float]:
     """Execute the stage notebooks into ``run_dir/notebooks`` in the kernel ``km``; return timings."""
+    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -131,9 +135,12 @@ def execute_stages(
         start = time.perf_counter()
         progress(f"[{i}/{len(stages)}] {stage.name} ...")
         out_nb = nb_dir / stage.notebook
+        nb = nbformat.read(str(notebooks / stage.notebook), as_version=4)
+        if i > 1:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
+            nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
         try:
             pm.execute_notebook(
-                str(notebooks / stage.notebook),
+                nb,
                 str(out_nb),
                 parameters=parameters,
                 km=km,
@@ -150,26 +157,12 @@ def execute_stages(
             ) from None
         timings[stage.name] = round(time.perf_counter() - start, 3)
         progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
-        if i < len(stages):
-            _reset_namespace(km)
     return timings
 
 
 def _last_line(text: str) -> str:
     lines = [ln for ln in str(text).strip().splitlines() if ln.strip()]
     return "\n  ".join(lines[-6:]) if lines else ""
-
-
-def _reset_namespace(km) -> None:
-    """Clear the kernel's variables between notebooks (modules stay imported), so no notebook can
-    silently depend on another's variables."""
-    kc = km.client()
-    kc.start_channels()
-    try:
-        kc.wait_for_ready(timeout=30)
-        kc.execute_interactive("%reset -f", timeout=30, store_history=False)
-    finally:
-        kc.stop_channels()
 
 
 def run(
@@ -231,6 +224,10 @@ def run(
         save_intake(intake, run_dir / "intake")
         outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
         outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+        from .pdf import finish_pdf, print_pdf, start_pdf, stop_pdf
+
+        pdf_proc = start_pdf() if report else None
+        timings["before_stages"] = round(time.perf_counter() - t0, 3)
         try:
             timings.update(
                 execute_stages(
@@ -247,11 +244,11 @@ def run(
                 )
             )
         except BaseException as exc:
+            stop_pdf(pdf_proc)
             _fail(run_dir, manifest, exc)
             raise
     try:
         if report:
-            from .pdf import finish_pdf, start_pdf
             from .report import build_report
             from .workbook import write_workbook
 
@@ -265,13 +262,14 @@ def run(
                 compact=compact,
                 pdf=False,
             )
-            # the PDF prints in a child process while this one writes the workbook (2 cores)
-            pdf_proc = start_pdf(html_path, run_dir / "report.pdf")
+            # the waiting child process prints the PDF while this one writes the workbook (2 cores)
+            print_pdf(pdf_proc, html_path, run_dir / "report.pdf")
             write_workbook(run_dir, eng=eng)
             timings["workbook"] = round(time.perf_counter() - start, 3)
             finish_pdf(pdf_proc, run_dir / "report.pdf")
             timings["report"] = round(time.perf_counter() - start, 3)
     except BaseException as exc:
+        stop_pdf(pdf_proc)
         _fail(run_dir, manifest, exc)
         raise
     timings["total"] = round(time.perf_counter() - t0, 3)

@@ -10,13 +10,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import config
 from .config import Engagement
 from .i18n import t as _t
-from .intake import Intake, read_engagement
+
+if TYPE_CHECKING:
+    from .intake import Intake
 
 DEMO = "demo"
 
@@ -185,7 +188,9 @@ def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None
         return _CACHE[key]
     if run is not None and (run / "intake" / "accounting.parquet").is_file():
         intake = load_intake(run / "intake")
-    else:
+    else:  # ad-hoc use: read the client's files (intake is imported only then: pandera is slow to load)
+        from .intake import read_engagement
+
         intake = read_engagement(eng)
     session = Session(eng=eng, intake=intake, run_dir=run)
     _CACHE[key] = session
@@ -202,6 +207,8 @@ def save_intake(intake: Intake, folder: Path) -> None:
 
 
 def load_intake(folder: Path) -> Intake:
+    from .intake import Intake
+
     tables = {
         p.stem: pd.read_parquet(p)
         for p in sorted(folder.glob("*.parquet"))

@@ -89,3 +89,17 @@ def test_parameters_are_checked_before_any_kernel(tiny, tmp_path):
     with pytest.raises(SalesAuditError, match="parameters"):
         runner.run(tiny, out=tmp_path / "o", stages=AUDIT, notebooks=notebooks, progress=lambda _: None)
     assert not (tmp_path / "o").exists()
+
+
+def test_each_stage_starts_with_a_clean_namespace(tiny, tmp_path):
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(runner.NOTEBOOKS / "01_audit.ipynb", notebooks / "01_audit.ipynb")
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell("engagement = None\nrun_dir = None")
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, nbformat.v4.new_code_cell("print(findings)")]  # a variable of 01_audit
+    nbformat.write(nb, str(notebooks / "02_leaning.ipynb"))
+    stages = (runner.Stage("audit", "01_audit.ipynb"), runner.Stage("clients", "02_leaning.ipynb"))
+    with pytest.raises(StageError, match="NameError"):
+        runner.run(tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, progress=lambda _: None)
