@@ -148,6 +148,7 @@ def execute_stages(
                 progress_bar=False,
                 cwd=str(notebooks),
                 kernel_name="python3",
+                language="python",
             )
         except PapermillExecutionError as exc:
             raise StageError(
