@@ -33,7 +33,9 @@ def _inspect_module():
 
 
 def _soup(run: Path) -> BeautifulSoup:
-    return BeautifulSoup((run / "report.html").read_text(encoding="utf-8"), "html.parser")
+    # <wbr> break points (show.wrappable) are not text: drop them so get_text(" ") keeps words whole
+    html = re.sub(r"<wbr\s*/?>", "", (run / "report.html").read_text(encoding="utf-8"))
+    return BeautifulSoup(html, "html.parser")
 
 
 # --------------------------------------------------------------------------------------------------
