@@ -199,7 +199,7 @@ def _average_deal(sales, names, as_of, months, min_deals):
     key = fallback_key
     if "document_id" in window.columns:
         key = ("doc|" + window["document_id"].astype(str)).where(window["document_id"].notna(), fallback_key)
-    who = window["manager"] if "manager" in window.columns else pd.Series(pd.NA, window.index)
+    who = window["manager"].astype("str") if "manager" in window.columns else pd.Series(pd.NA, window.index)
     deals = (
         pd.DataFrame(
             {

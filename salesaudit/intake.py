@@ -30,9 +30,19 @@ one, and a number or date column of which not one value (among at least :data:`W
 that is a wrong format, decimal mark or mapping, not hundreds of bad rows. (An optional column that a
 preset mapped by itself is then left out with a note instead.)
 
-Speed: text stays in Arrow buffers; numbers and dates are parsed by vectorised kernels (dates once per
-distinct value), text columns are cleaned once per distinct value; Python objects are built only for
-rejected rows.
+Representation
+--------------
+Dates are ``datetime64[us]``, numbers ``float64`` (``Int64`` for int columns), text ``str`` —
+except the sales table's text columns listed in :data:`CATEGORICAL` (client_id, manager, product,
+status, channel, client_name): pandas categoricals whose categories are the values present, as
+``str``, sorted. A few thousand clients repeated over millions of lines then take 2 bytes a line
+instead of a string each, and grouping by client needs no hashing of text.
+
+Speed: text and date columns are read dictionary-encoded (:class:`salesaudit.parsing.DictColumn`):
+text is cleaned, and dates parsed, once per distinct value, then spread over the rows by integer
+lookups; numbers are parsed by vectorised kernels; the per-row arrays live in one Arrow memory pool
+(:func:`salesaudit.parsing.memory_pool`); Python objects are built only for rejected rows
+(measured against DuckDB by benchmarks/bench_intake.py).
 """
 
 from __future__ import annotations
@@ -45,12 +55,13 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 from pandera.errors import SchemaErrors
 
 from .config import Engagement, InputSpec, ReadOptions
 from .exceptions import DataError, InputFileError, SalesAuditError
 from .i18n import t
-from .parsing import NAT, parse_date_array, parse_number_array
+from .parsing import NAT, DictColumn, parse_date_array, parse_number_array, pool_empty
 from .presets import get_preset
 from .readers import RawTable, read_raw
 from .schemas import CANONICAL, SCHEMAS
@@ -85,14 +96,25 @@ REASON_CODES = tuple(REASONS)
 DEAL_STATUSES = ("won", "lost", "open")
 WHOLE_COLUMN = 5  # a number/date column with at least this many values, none readable, is a setting error
 STR = pd.StringDtype(na_value=np.nan)
+CATEGORICAL: dict[str, tuple[str, ...]] = {
+    "sales": ("client_id", "manager", "product", "status", "channel", "client_name")
+}
+"""Text columns held as pandas categoricals: categories are the values present, ``str``, sorted.
+
+Equality, ``isin``, ``groupby`` (observed values only, pandas 3's default), ``sort_values``,
+``nunique``, ``astype("str")`` and ``.str`` behave as on ``str`` columns. Not so: filling or
+assigning a value that is not a category (``fillna("")``, ``where(..., "x")``) raises, ``.map()``
+keeps the category order, ``min``/``max`` raise, ``value_counts`` lists categories no row holds
+any more after filtering — take ``astype("str")`` first where that matters."""
 
 
 @dataclass
 class Intake:
     """What intake produced.
 
-    ``tables``: ``{table: DataFrame}`` in canonical columns plus ``_file`` (categorical) and ``_row``
-    (the row as the user sees it in that file); ``rejected``: one row per problem, columns
+    ``tables``: ``{table: DataFrame}`` in canonical columns (the :data:`CATEGORICAL` ones as
+    categoricals) plus ``_file`` (categorical) and ``_row`` (int32: the row as the user sees it in
+    that file); ``rejected``: one row per problem, columns
     :data:`REJECTED_COLUMNS`; ``accounting``: one row per (table, file), columns
     :data:`ACCOUNTING_COLUMNS`; ``notes``: what was detected or assumed (encoding, delimiter,
     header row, sheet, date formats, mapped columns missing from a file), one sentence each.
@@ -126,7 +148,8 @@ def read_engagement(eng: Engagement) -> Intake:
     Returns
     -------
     Intake
-        ``tables`` in canonical columns (+ ``_file``, ``_row``), ``rejected`` (columns table, file,
+        ``tables`` in canonical columns (+ ``_file``, ``_row``; :data:`CATEGORICAL` columns as
+        categoricals), ``rejected`` (columns table, file,
         row, column, value, reason, reason_code, detail, amount), ``accounting`` (columns table, file,
         rows_read, rows_used, rows_rejected) and ``notes``.
 
@@ -276,7 +299,8 @@ def _read_table_file(
     }
 
     columns: dict[str, object] = {}
-    distinct: dict[str, tuple] = {}  # text columns: (dictionary indices per row, distinct values)
+    categorical = CATEGORICAL.get(table, ())
+    distinct: dict[str, tuple] = {}  # text columns: (DictColumn, cleaned distinct values)
     bad: dict[str, np.ndarray] = {}
     missing: dict[str, np.ndarray] = {}
     problems: list[tuple] = []  # (mask, header, code, detail)
@@ -305,8 +329,8 @@ def _read_table_file(
                 file=str(path),
                 hint=f"map inputs.{table}.columns.status (or stage) to the stage header",
             )
-        text, _, _ = _text(raw, mapping[status_col], read.na_values, spec.recode.get(status_col))
-        deal_class = _classify(text, won_set, lost_set)
+        _, _, (enc, cleaned) = _text(raw, mapping[status_col], read.na_values, spec.recode.get(status_col))
+        deal_class = _classify(enc, cleaned, won_set, lost_set)
         if table == "sales":
             won = deal_class == "won"
             if deals_elsewhere:
@@ -314,7 +338,7 @@ def _read_table_file(
             else:
                 problems.append((~won, mapping[status_col], "not_won", None))
     rows_read = int(scope.sum())
-    checked = scope.copy()  # rows whose other columns are checked
+    checked = scope  # rows whose other columns are checked (masks are never changed in place)
     if routed and table == "sales" and not deals_elsewhere:
         checked = deal_class == "won"
 
@@ -322,10 +346,12 @@ def _read_table_file(
         kind = kinds[canonical]
         if kind == "str":
             if routed and canonical == "status":
-                columns[canonical] = pa.array(deal_class, type=pa.large_string())
+                columns[canonical] = _deal_status(deal_class, categorical=canonical in categorical)
                 missing[canonical] = np.zeros(n, dtype=bool)
                 continue
-            values, miss, distinct[canonical] = _text(raw, header, read.na_values, spec.recode.get(canonical))
+            values, miss, distinct[canonical] = _text(
+                raw, header, read.na_values, spec.recode.get(canonical), categorical=canonical in categorical
+            )
             columns[canonical], missing[canonical] = values, miss
             continue
         if kind in ("float", "int"):
@@ -344,8 +370,8 @@ def _read_table_file(
             if used and not fmt:
                 notes.append(f"{label}: dates in {header!r} read as {used}")
             code, detail = ("not_a_date_format", fmt) if fmt else ("not_a_date", None)
-        bad_here = b & checked
-        if bad_here.any():
+        bad_here = b & checked if b.any() else None  # (a per-row mask only when needed)
+        if bad_here is not None and bad_here.any():
             present = int((~miss & checked).sum())
             if present >= WHOLE_COLUMN and int(bad_here.sum()) == present:
                 if canonical not in spec.columns and canonical not in CANONICAL[table].required:
@@ -360,24 +386,29 @@ def _read_table_file(
         columns[canonical], bad[canonical], missing[canonical] = values, b, miss
 
     if routed and table == "pipeline" and "status" not in columns:
-        columns["status"] = pa.array(deal_class, type=pa.large_string())
+        columns["status"] = _deal_status(deal_class, categorical="status" in categorical)
         missing["status"] = np.zeros(n, dtype=bool)
 
     for canonical in CANONICAL[table].required:
+        if not missing[canonical].any():
+            continue
         empty = missing[canonical] & checked
         if canonical in bad:
             empty &= ~bad[canonical]
         if empty.any():
             problems.append((empty, mapping[canonical], "empty", canonical))
     if as_of is not None and "date" in columns and table in ("sales", "activities"):
-        future = (columns["date"] > np.datetime64(pd.Timestamp(as_of).date(), "us")) & checked
+        late = columns["date"] > np.datetime64(pd.Timestamp(as_of).date(), "us")
+        future = late & checked if late.any() else late
         if future.any():
             problems.append((future, mapping["date"], "after_as_of", str(as_of)))
 
-    rejected_mask = np.zeros(n, dtype=bool)
-    for mask, *_ in problems:
-        rejected_mask |= mask
-    kept = scope & ~rejected_mask
+    kept = scope
+    if problems:
+        rejected_mask = np.zeros(n, dtype=bool)
+        for mask, *_ in problems:
+            rejected_mask |= mask
+        kept = scope & ~rejected_mask
     everything = not problems and bool(kept.all())
     keep = None if everything else np.flatnonzero(kept)
     frame = _frame(table, {c: _take(v, keep) for c, v in columns.items()})
@@ -398,6 +429,8 @@ def _read_table_file(
         rows_read += len(raw.dropped)
     rows = raw.row_numbers.to_numpy()
     rows = rows if keep is None else rows[keep]
+    if keep is not None or len(raw.dropped):  # categories of values only rejected rows held go
+        frame = as_categoricals(frame, table=table)
     return _FileResult(frame=frame, rows=rows, rejected=rejected, rows_read=rows_read, notes=notes)
 
 
@@ -487,8 +520,13 @@ def _resolve(spec: InputSpec, alternatives, headers: list[str], path: Path, tabl
 # Columns
 
 
-def _text(raw: RawTable, header: str, na_values, recode: dict | None):
-    """Trimmed text (null where missing), recoded; work done once per distinct value."""
+def _text(raw: RawTable, header: str, na_values, recode: dict | None, *, categorical: bool = False):
+    """Trimmed text (null where missing), recoded; work done once per distinct value.
+
+    Returns ``(column, missing mask, (the column's DictColumn, its cleaned distinct values))``; the
+    column is Arrow text, or with ``categorical`` a :class:`_Coded` (codes into the sorted distinct
+    cleaned values: no text is copied per row).
+    """
     enc = raw.encoded(header)
     dictionary = enc.dictionary
     cleaned = pc.utf8_trim_whitespace(dictionary)
@@ -497,24 +535,85 @@ def _text(raw: RawTable, header: str, na_values, recode: dict | None):
     if na:
         miss_d = pc.or_(miss_d, pc.is_in(cleaned, pa.array(na, type=cleaned.type)))
     miss_d_np = np.asarray(miss_d.to_numpy(zero_copy_only=False), dtype=bool)
-    changed = bool(miss_d_np.any()) or not pc.all(pc.equal(cleaned, dictionary)).as_py()
     if recode:
         table = {str(k).strip(): str(v) for k, v in recode.items()}
         loose = {_norm(k): v for k, v in table.items()}
         values = cleaned.to_pylist()
         mapped = [table.get(v, loose.get(_norm(v), v)) for v in values]
         if mapped != values:
-            cleaned, changed = pa.array(mapped, type=cleaned.type), True
+            cleaned = pa.array(mapped, type=cleaned.type)
     if len(dictionary):
         cleaned = pc.if_else(pa.array(miss_d_np), pa.scalar(None, cleaned.type), cleaned)
-    indices = enc.indices
-    missing = _np(pc.is_null(indices)) if indices.null_count else np.zeros(len(indices), bool)
-    if miss_d_np.any():
-        ids = pa.array(np.flatnonzero(miss_d_np), type=indices.type)
-        missing |= _np(pc.is_in(indices, ids))
-    if not changed:
-        return raw.column(header), missing, (indices, cleaned)
-    return pc.take(cleaned, indices), missing, (indices, cleaned)
+    if categorical:
+        coded = _Coded.from_encoded(enc, cleaned)
+        return coded, coded.missing(), (enc, cleaned)
+    missing = enc.lookup(np.append(miss_d_np, enc.null_count > 0))  # last: an empty cell
+    return pc.take(cleaned, enc.indices), missing, (enc, cleaned)
+
+
+@dataclass
+class _Coded:
+    """A text column as codes (``-1`` = missing) into its sorted, distinct, non-null values.
+
+    What intake holds per row for a text column: a canonical column is built from it as a pandas
+    categorical (:data:`CATEGORICAL`) or as ``str`` text, without any per-row text in between.
+    """
+
+    codes: np.ndarray
+    categories: pa.Array  # large_string, sorted (code point order), unique, no nulls
+
+    @classmethod
+    def from_encoded(cls, enc: DictColumn, dictionary: pa.Array) -> _Coded:
+        """The rows of ``enc`` with ``dictionary`` in place of ``enc.dictionary`` (the same values
+        cleaned: it may hold nulls and repeats)."""
+        inner = pc.dictionary_encode(dictionary)  # repeats (after trimming, recoding) merged
+        uniq = inner.dictionary.cast(pa.large_string())
+        order = np.asarray(pc.sort_indices(uniq).to_numpy(zero_copy_only=False), dtype=np.int64)
+        dtype = _code_dtype(len(uniq))
+        rank = np.empty(len(uniq), dtype=dtype)
+        rank[order] = np.arange(len(uniq), dtype=dtype)
+        remap = np.full(len(dictionary) + 1, -1, dtype=dtype)  # last slot: a null cell
+        ids = inner.indices
+        has = ~_np(pc.is_null(ids)) if ids.null_count else np.ones(len(ids), dtype=bool)
+        remap[:-1][has] = rank[np.asarray(pc.fill_null(ids, 0).to_numpy(zero_copy_only=False))[has]]
+        return cls(codes=enc.lookup(remap), categories=uniq.take(pa.array(order)))
+
+    @classmethod
+    def from_values(cls, values: np.ndarray) -> _Coded:
+        """A small column of Python strings (e.g. deal classes)."""
+        enc = DictColumn.encode(pa.array(values, type=pa.large_string()))
+        return cls.from_encoded(enc, enc.dictionary)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def missing(self) -> np.ndarray:
+        """Where the value is missing (code -1)."""
+        if self.codes.min(initial=0) >= 0:
+            return np.zeros(len(self.codes), dtype=bool)  # untouched zeros: no memory written
+        return np.less(self.codes, 0, out=pool_empty(len(self.codes), bool))
+
+    def take(self, idx: np.ndarray) -> _Coded:
+        return _Coded(codes=self.codes[idx], categories=self.categories)
+
+    def categorical(self) -> pd.Categorical:
+        dtype = pd.CategoricalDtype(pd.Index(self.categories.to_pandas(types_mapper=lambda _: STR)))
+        return pd.Categorical.from_codes(self.codes, dtype=dtype, validate=False)
+
+
+def _deal_status(deal_class: np.ndarray, *, categorical: bool):
+    """The won / lost / open column of a routed deal export."""
+    if categorical:
+        return _Coded.from_values(deal_class)
+    return pa.array(deal_class, type=pa.large_string())
+
+
+def _code_dtype(n: int):
+    """The smallest signed integer type holding codes ``-1 .. n - 1`` (pandas' own choice)."""
+    for dtype in (np.int8, np.int16, np.int32):
+        if n < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
 
 
 def _np(arr) -> np.ndarray:
@@ -523,16 +622,14 @@ def _np(arr) -> np.ndarray:
     return np.asarray(pc.fill_null(arr, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
-def _classify(values, won: set[str], lost: set[str]) -> np.ndarray:
-    """won / lost / open per deal from its stage text (case, spacing and ``C1:`` prefixes ignored)."""
-    enc = pc.dictionary_encode(values)
-    enc = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
-    names = [_stage_key(v) for v in enc.dictionary.to_pylist()]
+def _classify(enc: DictColumn, dictionary: pa.Array, won: set[str], lost: set[str]) -> np.ndarray:
+    """won / lost / open per deal from its stage text (case, spacing and ``C1:`` prefixes ignored),
+    decided once per distinct stage (``dictionary``: the cleaned values of ``enc.dictionary``)."""
+    names = [_stage_key(v) for v in dictionary.to_pylist()]
     cls = np.array(
         ["won" if v in won else "lost" if v in lost else "open" for v in names] + ["open"], dtype=object
     )
-    idx = np.asarray(pc.fill_null(enc.indices, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
-    return cls[idx]
+    return enc.lookup(cls)
 
 
 def _stage_key(value) -> str:
@@ -612,6 +709,8 @@ def _take(values, idx: np.ndarray | None):
         return values  # every row kept: no copy
     if isinstance(values, np.ndarray):
         return values[idx]
+    if isinstance(values, _Coded):
+        return values.take(idx)
     return values.take(pa.array(idx))
 
 
@@ -635,11 +734,31 @@ _STRUCTURE: dict[str, object] = {}
 
 
 def _structure(table: str):
-    """The table's pandera schema without its row checks (types, nulls, required columns)."""
+    """The table's pandera schema without its row checks (types, nulls, required columns) and
+    without its :data:`CATEGORICAL` columns (:func:`_check_categoricals` checks those)."""
     if table not in _STRUCTURE:
         schema = SCHEMAS[table]
+        cat = [c for c in CATEGORICAL.get(table, ()) if c in schema.columns]
+        schema = schema.remove_columns(cat)
         _STRUCTURE[table] = schema.update_columns({c: {"checks": []} for c in schema.columns})
     return _STRUCTURE[table]
+
+
+def _check_categoricals(table: str, frame: pd.DataFrame) -> None:
+    """The structure check of the :data:`CATEGORICAL` columns: categoricals of ``str`` values,
+    present and without nulls when required (as pandera would check a ``str`` column, in a
+    fraction of the time pandera takes to compare categorical dtypes)."""
+    required = CANONICAL[table].required
+    for c in CATEGORICAL.get(table, ()):
+        if c not in frame.columns:
+            if c in required:
+                raise InputFileError("column check failed: column_in_dataframe", column=c)
+            continue
+        dtype = frame[c].dtype
+        if not (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == STR):
+            raise InputFileError(f"column check failed: dtype('{dtype}')", column=c)
+        if c in required and (frame[c].cat.codes.to_numpy() < 0).any():
+            raise InputFileError("column check failed: not_nullable", column=c)
 
 
 def _validate(table, frame, kept, keep, mapping, distinct) -> list:
@@ -653,6 +772,7 @@ def _validate(table, frame, kept, keep, mapping, distinct) -> list:
     """
     if not len(frame):
         return []
+    _check_categoricals(table, frame)
     try:
         _structure(table).validate(frame, lazy=True, inplace=True)
     except SchemaErrors as exc:  # a wrong dtype or a null here is a bug in coercion, not bad data
@@ -665,12 +785,12 @@ def _validate(table, frame, kept, keep, mapping, distinct) -> list:
             continue
         for check in spec.checks:
             if column in distinct:
-                indices, values = distinct[column]
+                enc, values = distinct[column]
                 verdict = check(values.to_pandas(types_mapper=lambda _: STR)).check_output
-                failed_ids = verdict.index[~verdict.to_numpy(dtype=bool)]
-                if not len(failed_ids):
+                failed_u = np.append(~verdict.to_numpy(dtype=bool), False)  # last: an empty cell
+                if not failed_u.any():
                     continue
-                mask = _np(pc.is_in(indices, pa.array(failed_ids, type=indices.type))) & kept
+                mask = enc.lookup(failed_u) & kept
             else:
                 verdict = check(frame[column]).check_output
                 failed = verdict.index[~verdict.to_numpy(dtype=bool)].to_numpy()
@@ -698,7 +818,7 @@ def _rejected_frame(raw: RawTable, problems, *, table: str, label: str, amounts)
                 {
                     "table": table,
                     "file": label,
-                    "row": rows[idx],
+                    "row": rows[idx].astype(np.int64),
                     "column": str(header),
                     "value": ["" if v is None else v for v in values],
                     "reason": t(REASONS[code], "en", detail=detail),
@@ -748,6 +868,8 @@ def _series(values) -> pd.Series:
         return values
     if isinstance(values, np.ndarray):
         return pd.Series(values, copy=False)
+    if isinstance(values, _Coded):
+        return pd.Series(values.categorical(), copy=False)
     if isinstance(values, pa.Array):
         values = pa.chunked_array([values])
     if values.type != pa.large_string():
@@ -764,20 +886,25 @@ def _frame(table: str, columns: dict) -> pd.DataFrame:
 
 def _assemble(table: str, results: list[_FileResult], names: list[str]) -> pd.DataFrame:
     spec = CANONICAL[table]
+    cat = CATEGORICAL.get(table, ())
     present = [c for c in spec.columns if c in spec.required or any(c in r.frame for r in results)]
     frames = []
     for r in results:
         f = r.frame
         for c in present:
             if c not in f:
-                f = f.assign(**{c: _series(_blank(spec.columns[c], len(f)))})
+                f = f.assign(**{c: _series(_blank(spec.columns[c], len(f), categorical=c in cat))})
         frames.append(f[present])
     if not frames:
-        frame = pd.DataFrame({c: _series(_blank(spec.columns[c], 0)) for c in present})
+        frame = pd.DataFrame({c: _series(_blank(spec.columns[c], 0, categorical=c in cat)) for c in present})
     elif len(frames) == 1:
         frame = frames[0]
-    else:
-        frame = pd.concat(frames, ignore_index=True)
+    else:  # categoricals of several files: one set of categories, still sorted
+        coded = [c for c in present if c in cat]
+        frame = pd.concat([f.drop(columns=coded) for f in frames], ignore_index=True)
+        for c in coded:
+            frame[c] = union_categoricals([f[c] for f in frames], sort_categories=True)
+        frame = frame[present]
     for c in present:
         if spec.columns[c] == "date" and frame[c].dtype != "datetime64[us]":
             frame[c] = frame[c].astype("datetime64[us]")
@@ -793,11 +920,62 @@ def _assemble(table: str, results: list[_FileResult], names: list[str]) -> pd.Da
     if len(results) == 1:
         frame["_row"] = results[0].rows
     else:
-        frame["_row"] = np.concatenate([r.rows for r in results]) if results else np.zeros(0, np.int64)
+        frame["_row"] = np.concatenate([r.rows for r in results]) if results else np.zeros(0, np.int32)
     return frame
 
 
-def _blank(kind: str, n: int):
+def as_categoricals(frame: pd.DataFrame, *, table: str) -> pd.DataFrame:
+    """``frame`` with its :data:`CATEGORICAL` columns as intake holds them: categoricals whose
+    categories are the values present, as ``str``, sorted (so sorting by the column sorts by text).
+
+    Text or categorical columns are accepted; a frame already in that form is returned as is.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"client_id": pd.Series(["b", "a", None, "b"], dtype="str")})
+    >>> out = as_categoricals(sales, table="sales")
+    >>> list(out["client_id"].cat.categories), out["client_id"].isna().tolist()
+    (['a', 'b'], [False, False, True, False])
+    """
+    changed = {}
+    for c in CATEGORICAL.get(table, ()):
+        if c not in frame.columns:
+            continue
+        values = original = frame[c]
+        if not isinstance(values.dtype, pd.CategoricalDtype):
+            values = values.astype(STR).astype("category")
+        cats = values.cat.categories
+        if cats.dtype != STR:
+            values = values.cat.rename_categories(pd.Index(cats.astype(STR)))
+        if not values.cat.categories.is_monotonic_increasing:
+            values = values.cat.reorder_categories(values.cat.categories.sort_values())
+        values = _used_categories(values)
+        if values is not original:
+            changed[c] = values
+    return frame.assign(**changed) if changed else frame
+
+
+def _used_categories(values: pd.Series) -> pd.Series:
+    """The categorical without the categories no kept row uses (values of rejected rows)."""
+    codes = values.cat.codes.to_numpy()
+    seen = np.zeros(len(values.cat.categories) + 1, dtype=bool)
+    seen[codes] = True  # code -1 (missing) marks the last slot
+    used = seen[:-1]
+    if used.all():
+        return values
+    remap = np.full(len(used) + 1, -1, dtype=codes.dtype)  # last slot: missing (code -1)
+    remap[:-1][used] = np.arange(int(used.sum()), dtype=codes.dtype)
+    dtype = pd.CategoricalDtype(values.cat.categories[used])
+    return pd.Series(
+        pd.Categorical.from_codes(remap[codes], dtype=dtype, validate=False),
+        index=values.index,
+        name=values.name,
+    )
+
+
+def _blank(kind: str, n: int, *, categorical: bool = False):
+    if categorical:
+        return _Coded(codes=np.full(n, -1, dtype=np.int8), categories=pa.array([], pa.large_string()))
     if kind == "str":
         return pa.nulls(n, type=pa.large_string())
     if kind == "date":

@@ -109,7 +109,8 @@ def similar_names(names: pd.DataFrame, *, id_col: str = "client_id", name_col: s
     >>> similar_names(df)["client_id"].tolist()
     ['1', '2']
     """
-    df = names[[id_col, name_col]].dropna().drop_duplicates()
+    # as text: a categorical's .map() keeps the category order, and the groups are sorted by key
+    df = names[[id_col, name_col]].dropna().drop_duplicates().astype("str")
     df = df.assign(key=df[name_col].map(normalise_name), form=df[name_col].map(legal_form))
     df = df[df["key"] != ""]
     ids = df.groupby("key")[id_col].nunique()

@@ -36,6 +36,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from .exceptions import InputFileError
+from .parsing import DictColumn, memory_pool, pool_empty
 
 TOTAL_PATTERN = (
     r"(?i)^\s*(?:итого|всего|итог|total|totals|grand\s+total|sub-?total)\s*(?:[:.].*|по\s.*|for\s.*)?$"
@@ -44,6 +45,7 @@ DROPPED_COLUMNS = ["file", "row", "column", "value", "reason", "reason_code"]
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 HEAD_BYTES = 1 << 20
+BLOCK_BYTES = 1 << 22  # CSV block per reader thread: larger blocks hold more memory, not less time
 STR = pd.StringDtype(na_value=np.nan)
 _CYRILLIC_PAGES = ["cp1251", "koi8_r", "cp866", "mac_cyrillic", "cp1252"]
 
@@ -53,10 +55,12 @@ class RawTable:
     """The cells of one file, as the file's own (trimmed, de-duplicated) headers.
 
     ``columns`` holds one Arrow array per header: text (``large_string``, null = empty cell), or —
-    when the caller's ``kinds`` allow it on a CSV — dictionary-encoded text (date columns) or
-    ``float64`` (a number column whose every cell read as a number with the configured decimal
-    mark). :meth:`column` always gives text; :attr:`frame` is every column as pandas ``str``.
-    ``row_numbers`` is aligned with the rows; ``dropped`` lists the rows removed on purpose (totals,
+    when the caller's ``kinds`` allow it on a CSV — dictionary-encoded text (the text and date
+    columns the caller uses; :meth:`encoded` gives them as a
+    :class:`~salesaudit.parsing.DictColumn`) or ``float64`` (a number column whose every cell read
+    as a number with the configured decimal mark). :meth:`column` always gives text;
+    :attr:`frame` is every column as pandas ``str``.
+    ``row_numbers`` (int32) is aligned with the rows; ``dropped`` lists the rows removed on purpose (totals,
     malformed lines) in the rejected-rows layout (columns ``file``, ``row``, ``column``, ``value``,
     ``reason``, ``reason_code``). ``numbers`` and ``dates`` hold, per header, the values of typed
     cells (Excel, Parquet, typed CSV columns) aligned with the rows (NaN / NaT elsewhere). ``info``
@@ -69,7 +73,7 @@ class RawTable:
     numbers: dict[str, np.ndarray] = field(default_factory=dict)
     dates: dict[str, np.ndarray] = field(default_factory=dict)
     info: dict[str, object] = field(default_factory=dict)
-    _encoded: dict[str, pa.DictionaryArray] = field(default_factory=dict, repr=False)
+    _encoded: dict[str, DictColumn] = field(default_factory=dict, repr=False)
     _frame: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
@@ -106,7 +110,7 @@ class RawTable:
             return arr
         if kind == "dictionary":
             enc = self.encoded(header)
-            return pa.chunked_array([pc.take(enc.dictionary, enc.indices)])
+            return pa.chunked_array([pc.take(enc.dictionary, enc.indices)], type=enc.dictionary.type)
         if kind == "date":
             return pa.chunked_array([pc.strftime(arr, format="%Y-%m-%d").combine_chunks()]).cast(
                 pa.large_string()
@@ -118,7 +122,8 @@ class RawTable:
         idx = pa.array(np.asarray(positions, dtype=np.int64))
         if self.typed(header) == "dictionary":
             enc = self.encoded(header)
-            return pc.take(enc.dictionary, enc.indices.take(idx)).to_pylist()
+            ids = enc.ids_at(np.asarray(positions, dtype=np.int64))
+            return pc.take(enc.dictionary, pa.array(ids, mask=ids == len(enc.dictionary))).to_pylist()
         arr = self.columns[header].take(idx)
         if self.typed(header) == "text":
             return arr.to_pylist()
@@ -128,15 +133,14 @@ class RawTable:
             else [None if v is None else v.date().isoformat() for v in arr.to_pylist()]
         )
 
-    def encoded(self, header: str) -> pa.DictionaryArray:
-        """One column dictionary-encoded (computed once): cheap per-distinct-value work."""
+    def encoded(self, header: str) -> DictColumn:
+        """One column as distinct values + per-row ids (computed once): cheap per-distinct-value
+        work (:class:`salesaudit.parsing.DictColumn`)."""
         if header not in self._encoded:
             arr = self.columns[header]
-            if self.typed(header) == "dictionary":
-                enc = arr.unify_dictionaries() if isinstance(arr, pa.ChunkedArray) else arr
-            else:
-                enc = pc.dictionary_encode(self.column(header))
-            self._encoded[header] = enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
+            self._encoded[header] = _encode(
+                arr if self.typed(header) == "dictionary" else self.column(header)
+            )
         return self._encoded[header]
 
 
@@ -168,11 +172,11 @@ def read_raw(path: Path, *, options, headers=(), kinds=None) -> RawTable:
         Column headers the mapping expects; the header row (and, for a workbook without a ``sheet``
         setting, the sheet) is the one holding most of them.
     kinds
-        ``{header: "str" | "date" | "float"}`` for the columns the caller will use. On a CSV, date
-        columns are read dictionary-encoded and number columns as numbers when ``options.decimal``
-        is set and every cell reads (else as text, like everything else); text columns are
-        dictionary-encoded in parallel for the totals check. Purely a speed-up: the cells are the
-        same.
+        ``{header: "str" | "date" | "float"}`` for the columns the caller will use. On a CSV, text
+        and date columns are read dictionary-encoded and number columns as numbers when
+        ``options.decimal`` is set and every cell reads (else as text, like everything else), in
+        Arrow's :func:`~salesaudit.parsing.memory_pool`, several threads at once. Purely a
+        speed-up: the cells are the same.
 
     Raises
     ------
@@ -429,13 +433,12 @@ def _read_csv(path: Path, head: bytes, options, hints, kinds):
         return exact()
     types = _column_types(names, kinds, options.decimal)
     table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, types, options.decimal)
-    numbers = {}
+    numbers = {}  # number columns, as Arrow here; _finish makes them numpy
     if table is not None and not invalid and any(t == pa.float64() for t in types):
-        numbers = {j: _float_numpy(table.column(j)) for j, t in enumerate(types) if t == pa.float64()}
-        finite = all(_all_finite(v, table.column(j).null_count) for j, v in numbers.items())
-        if not finite:  # "nan", "inf": read as text so they are reported as bad cells
+        numbers = {j: table.column(j) for j, t in enumerate(types) if t == pa.float64()}
+        if not all(map(_all_finite, numbers.values())):  # "nan", "inf": read as text so they are
+            numbers = {}  # reported as bad cells
             table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, None, None)
-            numbers = {}
     if table is None and any(t != pa.large_string() for t in types):
         table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, None, None)
     if table is None or invalid:  # malformed or blank-but-spaces lines: the exact reader sorts them
@@ -453,9 +456,6 @@ def _read_csv(path: Path, head: bytes, options, hints, kinds):
         return rows
 
     arrays = [table.column(i) for i in range(table.num_columns)]
-    for j, values in numbers.items():  # one contiguous copy of a number column is enough
-        mask = np.isnan(values) if arrays[j].null_count else None
-        arrays[j] = pa.chunked_array([pa.array(values, mask=mask)])
     del table
     rows = _Numbering(first=first, n=n, exact=numbering)
     return names, arrays, rows, numbers, {}, [], info, exact
@@ -464,17 +464,19 @@ def _read_csv(path: Path, head: bytes, options, hints, kinds):
 @dataclass
 class _Numbering:
     """Row numbers of a fast CSV read: consecutive from ``first`` (blank lines are rows too, dropped
-    later) unless line breaks inside quoted fields make records start further down (then ``exact``
+    later) unless line breaks inside quoted fields make records start further down (then ``exact()``
     counts them)."""
 
     first: int
     n: int
     exact: object
 
-    def resolve(self, multiline: bool) -> np.ndarray:
-        if multiline:
-            return self.exact()
-        return np.arange(self.first, self.first + self.n, dtype=np.int64)
+    def consecutive(self) -> np.ndarray:
+        """``first, first + 1, ...`` (4 bytes a row when that is enough)."""
+        rows = pool_empty(self.n, np.int32 if self.first + self.n < 2**31 else np.int64)
+        rows[:1] = self.first  # without a temporary
+        rows[1:] = 1
+        return np.cumsum(rows, out=rows)
 
 
 def _later_encoding(path: Path) -> str | None:
@@ -492,7 +494,7 @@ def _column_types(names: list[str], kinds: dict, decimal) -> list:
     out = []
     for name in names:
         kind = kinds.get(_norm(name))
-        if kind == "date":
+        if kind in ("date", "str"):  # parsed / cleaned once per distinct value anyway
             out.append(pa.dictionary(pa.int32(), pa.large_string()))
         elif kind == "float" and decimal in (",", "."):
             out.append(pa.float64())
@@ -501,17 +503,23 @@ def _column_types(names: list[str], kinds: dict, decimal) -> list:
     return out
 
 
-def _all_finite(values: np.ndarray, nulls: int) -> bool:
-    """No "nan" / "inf" cell: the only NaN are the empty cells."""
-    return int(np.count_nonzero(np.isnan(values))) == nulls and not np.isinf(values).any()
+def _all_finite(values: pa.ChunkedArray) -> bool:
+    """No "nan" / "inf" cell (empty cells are null, not NaN)."""
+    return pc.all(pc.is_finite(values)).as_py() is not False
+
+
+def _float_arrow(values: np.ndarray, nulls: int) -> pa.ChunkedArray:
+    """A number column's numpy values as Arrow, without a copy (NaN = empty cell)."""
+    return pa.chunked_array([pa.array(values, mask=np.isnan(values) if nulls else None)])
 
 
 def _float_numpy(arr) -> np.ndarray:
+    """A float64 column as one contiguous numpy array (null = NaN), in Arrow's memory pool."""
     chunks = [c.to_numpy(zero_copy_only=False) for c in arr.chunks] if arr.num_chunks else []
-    if not chunks:
-        return np.zeros(0, dtype="float64")
-    out = np.concatenate(chunks) if len(chunks) > 1 else np.array(chunks[0], dtype="float64")
-    return out.astype("float64", copy=False)
+    out = pool_empty(len(arr), np.float64)
+    if chunks:
+        np.concatenate(chunks, out=out, casting="unsafe")
+    return out
 
 
 def _delimiter(configured, path: Path, lines: list[str]) -> str:
@@ -573,7 +581,10 @@ def _arrow_csv(path: Path, offset: int, names: list[str], delimiter: str, encodi
         try:
             table = pcsv.read_csv(
                 fh,
-                read_options=pcsv.ReadOptions(column_names=cols, encoding=arrow_encoding, block_size=1 << 24),
+                memory_pool=memory_pool(),
+                read_options=pcsv.ReadOptions(
+                    column_names=cols, encoding=arrow_encoding, block_size=BLOCK_BYTES
+                ),
                 parse_options=pcsv.ParseOptions(
                     delimiter=delimiter,
                     newlines_in_values=True,
@@ -934,7 +945,7 @@ def _blank_values(arr) -> pa.Array:
     )
 
 
-def _blank_rows(arrays: list, encoded: dict[int, pa.DictionaryArray]) -> np.ndarray:
+def _blank_rows(arrays: list, encoded: dict[int, DictColumn]) -> np.ndarray:
     """Rows whose every cell is empty or blank (checked column by column on the candidates only)."""
     n = len(arrays[0]) if arrays else 0
     candidates = None  # None: every row is still a candidate
@@ -943,11 +954,8 @@ def _blank_rows(arrays: list, encoded: dict[int, pa.DictionaryArray]) -> np.ndar
             break
         if j in encoded:
             enc = encoded[j]
-            idx = enc.indices.take(pa.array(candidates)) if candidates is not None else enc.indices
-            blank_ids = np.flatnonzero(_np(_blank_values(enc.dictionary)))
-            blank = _np(pc.is_null(idx)) if idx.null_count else np.zeros(len(idx), bool)
-            if len(blank_ids):
-                blank |= _np(pc.is_in(idx, pa.array(blank_ids, type=idx.type)))
+            blank_u = np.append(_np(_blank_values(enc.dictionary)), enc.null_count > 0)  # last: empty
+            blank = enc.lookup(blank_u) if candidates is None else blank_u[enc.ids_at(candidates)]
         else:
             sub = arr.take(pa.array(candidates)) if candidates is not None else arr
             blank = _np(pc.is_null(sub)) if not _is_text(sub) else _np(_blank_values(sub))
@@ -961,19 +969,17 @@ def _is_text(arr) -> bool:
     return pa.types.is_large_string(arr.type) or pa.types.is_string(arr.type)
 
 
-def _is_total(n: int, arr, encoded: pa.DictionaryArray | None) -> np.ndarray:
+def _is_total(n: int, arr, encoded: DictColumn | None) -> np.ndarray:
     if encoded is not None:  # per distinct value, then spread over the rows
-        hit = pc.match_substring_regex(encoded.dictionary, TOTAL_PATTERN)
-        ids = pa.array(np.flatnonzero(_np(hit)), type=encoded.indices.type)
-        return _np(pc.is_in(encoded.indices, ids)) if len(ids) else np.zeros(n, bool)
+        hit = _np(pc.match_substring_regex(encoded.dictionary, TOTAL_PATTERN))
+        return encoded.lookup(np.append(hit, False))
     if not _is_text(arr):
         return np.zeros(n, bool)
     return _np(pc.match_substring_regex(arr, TOTAL_PATTERN))
 
 
-def _encode(arr) -> pa.DictionaryArray:
-    enc = arr.unify_dictionaries() if pa.types.is_dictionary(arr.type) else pc.dictionary_encode(arr)
-    return enc.combine_chunks() if isinstance(enc, pa.ChunkedArray) else enc
+def _encode(arr) -> DictColumn:
+    return DictColumn.encode(arr)
 
 
 def _finish(path: Path, options, kinds, names, arrays, rows, numbers, dates, malformed, info, exact):
@@ -984,22 +990,36 @@ def _finish(path: Path, options, kinds, names, arrays, rows, numbers, dates, mal
     if not keep_cols:
         raise InputFileError("no columns found", file=str(path), hint="is the header row right?")
     # Distinct values of the dictionary / text columns the caller uses (and of the first three, for
-    # the totals check), computed in parallel with the CSV line count.
+    # the totals check), computed in parallel.
     wanted = [
         j
         for pos, j in enumerate(keep_cols)
         if pa.types.is_dictionary(arrays[j].type)
         or (_is_text(arrays[j]) and (kinds.get(_norm(names[j])) in ("str", "date") or pos < 3))
     ]
+    # ... and the contiguous copy of the number columns and the row numbers, all in parallel
     with ThreadPoolExecutor(max_workers=max(2, min(4, os.cpu_count() or 2))) as pool:
+        floats = {
+            j: pool.submit(_float_numpy, v) for j, v in numbers.items() if isinstance(v, pa.ChunkedArray)
+        }
         futures = {j: pool.submit(_encode, arrays[j]) for j in wanted}
+        consecutive = pool.submit(rows.consecutive) if isinstance(rows, _Numbering) else None
         encoded = {j: f.result() for j, f in futures.items()}
-    if isinstance(rows, _Numbering):
-        try:
-            rows = rows.resolve(_multiline(arrays, encoded, keep_cols))
-        except _Reread:
-            return _finish(path, options, kinds, *exact())
-    rows = np.asarray(rows, dtype=np.int64)
+        for j, enc in encoded.items():  # held once, as compact ids: the reader's chunks are freed
+            if pa.types.is_dictionary(arrays[j].type):
+                arrays[j] = pa.chunked_array([enc.as_arrow()])
+        for j, f in floats.items():  # one contiguous copy of a number column is enough
+            numbers[j] = f.result()
+            arrays[j] = _float_arrow(numbers[j], arrays[j].null_count)
+        if consecutive is not None:
+            try:
+                fast = consecutive.result()
+                rows = rows.exact() if _multiline(arrays, encoded, keep_cols) else fast
+            except _Reread:
+                return _finish(path, options, kinds, *exact())
+    rows = np.asarray(rows)
+    if rows.dtype != np.int32 and (not len(rows) or rows.max() < 2**31):
+        rows = rows.astype(np.int32)  # 4 bytes a row are enough for any file's line numbers
     arrays = {names[j]: arrays[j] for j in keep_cols}
     encoded = {names[j]: e for j, e in encoded.items()}
     numbers = {names[j]: numbers[j] for j in keep_cols if j in numbers}
@@ -1010,20 +1030,24 @@ def _finish(path: Path, options, kinds, names, arrays, rows, numbers, dates, mal
     drop = _blank_rows([arrays[h] for h in order], by_pos)
     if options.skip_totals and len(rows):
         totals = np.zeros(len(rows), dtype=bool)
-        where = np.full(len(rows), -1)
-        for j, h in enumerate(order[:3]):
+        hits = []  # (rows, column): the first of the three columns that says "total"
+        for h in order[:3]:
             hit = _is_total(len(rows), arrays[h], encoded.get(h)) & ~drop & ~totals
-            where[hit] = j
-            totals |= hit
-        if totals.any():
-            idx = np.flatnonzero(totals)
-            values = [_cell(arrays[order[where[i]]], encoded.get(order[where[i]]), i) for i in idx]
+            if hit.any():
+                hits.append((np.flatnonzero(hit), h))
+                totals |= hit
+        if hits:
+            idx = np.concatenate([i for i, _ in hits])
+            order_rows = np.argsort(idx, kind="stable")
+            where = [h for i, h in hits for _ in i]
+            idx, where = idx[order_rows], [where[k] for k in order_rows]
+            values = [_cell(arrays[h], encoded.get(h), i) for i, h in zip(idx, where, strict=True)]
             dropped.append(
                 pd.DataFrame(
                     {
                         "file": path.name,
-                        "row": rows[idx],
-                        "column": [order[where[i]] for i in idx],
+                        "row": rows[idx].astype(np.int64),
+                        "column": where,
                         "value": values,
                         "reason": "totals row (not a sales line)",
                         "reason_code": "totals_row",
@@ -1045,12 +1069,18 @@ def _finish(path: Path, options, kinds, names, arrays, rows, numbers, dates, mal
             )
         )
     if drop.any():
-        keep = pa.array(~drop)
-        arrays = {h: a.filter(keep) for h, a in arrays.items()}
-        encoded = {h: e.filter(keep) for h, e in encoded.items()}
-        rows = rows[~drop]
-        numbers = {k: v[~drop] for k, v in numbers.items()}
-        dates = {k: v[~drop] for k, v in dates.items()}
+        kept = ~drop
+        rows = rows[kept]
+        numbers = {k: v[kept] for k, v in numbers.items()}
+        dates = {k: v[kept] for k, v in dates.items()}
+        encoded = {h: e.filter(kept) for h, e in encoded.items()}
+        for h, a in arrays.items():  # a column held twice (text and ids, or text and numbers) once
+            if pa.types.is_dictionary(a.type) and h in encoded:
+                arrays[h] = pa.chunked_array([encoded[h].as_arrow()])
+            elif pa.types.is_floating(a.type) and h in numbers:
+                arrays[h] = _float_arrow(numbers[h], a.null_count)
+            else:
+                arrays[h] = a.filter(pa.array(kept))
     if not len(rows) and not dropped:
         raise InputFileError(
             "the file has a header but no data rows",
@@ -1065,7 +1095,7 @@ def _finish(path: Path, options, kinds, names, arrays, rows, numbers, dates, mal
     )
     return RawTable(
         columns=arrays,
-        row_numbers=pd.Series(rows, dtype="int64", copy=False),
+        row_numbers=pd.Series(rows, copy=False),
         dropped=dropped_frame,
         numbers=numbers,
         dates=dates,
@@ -1085,8 +1115,8 @@ def _multiline(arrays, encoded, columns) -> bool:
     return False
 
 
-def _cell(arr, encoded, i: int):
+def _cell(arr, encoded: DictColumn | None, i: int):
     if encoded is not None:
-        code = encoded.indices[i].as_py()
-        return None if code is None else encoded.dictionary[code].as_py()
+        code = int(encoded.ids_at([i])[0])
+        return None if code == len(encoded.dictionary) else encoded.dictionary[code].as_py()
     return arr[i].as_py()

@@ -198,22 +198,35 @@ def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None
 
 
 def save_intake(intake: Intake, folder: Path) -> None:
-    """Canonical tables as Parquet (machine-readable, typed), with the rejected rows and accounting."""
+    """Canonical tables as Parquet (machine-readable, typed), with the rejected rows and accounting.
+
+    Text columns are written as text, including those intake holds as categoricals
+    (:data:`salesaudit.intake.CATEGORICAL`): the files do not depend on that choice.
+    """
+    from .intake import CATEGORICAL
+
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in intake.tables.items():
-        df.to_parquet(folder / f"{name}.parquet", index=False)
+        as_text = {c: "str" for c in CATEGORICAL.get(name, ()) if c in df.columns}
+        (df.astype(as_text) if as_text else df).to_parquet(folder / f"{name}.parquet", index=False)
     intake.rejected.astype({"row": "int64"}).to_parquet(folder / "rejected.parquet", index=False)
     intake.accounting.to_parquet(folder / "accounting.parquet", index=False)
 
 
 def load_intake(folder: Path) -> Intake:
-    from .intake import Intake
+    """The tables :func:`save_intake` wrote, as :func:`salesaudit.intake.read_engagement` gives them
+    (the :data:`salesaudit.intake.CATEGORICAL` columns as categoricals again, read as such)."""
+    import pyarrow.parquet as pq
 
-    tables = {
-        p.stem: pd.read_parquet(p)
-        for p in sorted(folder.glob("*.parquet"))
-        if p.stem not in ("rejected", "accounting")
-    }
+    from .intake import CATEGORICAL, Intake, as_categoricals
+
+    tables = {}
+    for p in sorted(folder.glob("*.parquet")):
+        if p.stem in ("rejected", "accounting"):
+            continue
+        coded = [c for c in CATEGORICAL.get(p.stem, ()) if c in pq.read_schema(p).names]
+        frame = pd.read_parquet(p, read_dictionary=coded or None)
+        tables[p.stem] = as_categoricals(frame, table=p.stem)
     return Intake(
         tables=tables,
         rejected=pd.read_parquet(folder / "rejected.parquet"),

@@ -108,7 +108,11 @@ def test_canonical_dtypes_and_bookkeeping_columns(tiny):
     sales = read_engagement(config.load(tiny)).tables["sales"]
     assert list(sales.columns) == ["date", "client_id", "amount", "manager", "document_id", "_file", "_row"]
     assert sales["date"].dtype == "datetime64[us]" and sales["amount"].dtype == "float64"
-    assert sales["client_id"].dtype == "str" and sales["manager"].dtype == "str"
+    for column in ("client_id", "manager"):  # few values repeated over many lines: categoricals
+        dtype = sales[column].dtype
+        assert isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == "str"
+    # the categories are the values of the rows kept (К2 and К3 were rejected); document ids stay text
+    assert list(sales["client_id"].cat.categories) == ["К1"] and sales["document_id"].dtype == "str"
     assert isinstance(sales["_file"].dtype, pd.CategoricalDtype) and sales["_row"].tolist() == [2, 7]
 
 
@@ -264,3 +268,122 @@ def test_read_file_keeps_every_row_accounted(tiny):
     )
     assert len(frame) + rejected["row"].nunique() == 7
     assert np.array_equal(frame["_row"].to_numpy(), [2, 7])
+
+
+# --- the sales table's text columns as categoricals (a few clients over millions of lines) ----------
+
+import pyarrow as pa  # noqa: E402
+
+from salesaudit.funnel import funnel_rates  # noqa: E402
+from salesaudit.intake import CATEGORICAL, as_categoricals  # noqa: E402
+from salesaudit.parsing import DictColumn  # noqa: E402
+from salesaudit.quality import similar_names  # noqa: E402
+from salesaudit.session import load_intake, save_intake  # noqa: E402
+
+HEADER = "Дата;Клиент;Сумма;Менеджер;Товар;Документ;Контрагент\n"
+FULL_MAP = {
+    **SALES_MAP,
+    "manager": "Менеджер",
+    "product": "Товар",
+    "document_id": "Документ",
+    "client_name": "Контрагент",
+}
+
+
+def test_sales_text_columns_are_sorted_categoricals_of_the_kept_values(tmp_path):
+    files = {  # unsorted, a stray space, a value ("Яблоко", "Гайка") only on a rejected line
+        "a.csv": HEADER + "01.02.2026;Вега;5;Петров;Болт;Д1;В\n02.02.2026;Яблоко;x;Петров;Гайка;Д2;Я\n"
+        "03.02.2026; Альфа ;7;;Болт;Д3;А\n",
+        "b.csv": HEADER + "04.02.2026;Бета;1;Иванов;Шайба;Д4;Б\n",
+    }
+    eng = _eng(tmp_path / "e", {"sales": {"files": ["data/a.csv", "data/b.csv"], "columns": FULL_MAP}}, files)
+    sales = read_engagement(eng).tables["sales"]
+    ids = sales["client_id"]
+    assert list(ids.cat.categories) == ["Альфа", "Бета", "Вега"] and ids.cat.categories.dtype == "str"
+    assert ids.tolist() == ["Вега", "Альфа", "Бета"] and sales["manager"].isna().tolist() == [
+        False,
+        True,
+        False,
+    ]
+    assert list(sales["product"].cat.categories) == ["Болт", "Шайба"]
+    assert sales["document_id"].dtype == "str"  # one value a document: text, not a categorical
+    # sorted categories: sorting and grouping by the column go by the text
+    assert sales.sort_values("client_id")["amount"].tolist() == [7.0, 1.0, 5.0]
+    assert sales.groupby("client_id")["amount"].sum().to_dict() == {"Альфа": 7.0, "Бета": 1.0, "Вега": 5.0}
+
+
+def test_other_tables_keep_text_columns(tmp_path):
+    eng = _eng(
+        tmp_path / "e",
+        {
+            "sales": {"files": ["data/s.csv"], "columns": SALES_MAP},
+            "clients": {"files": ["data/c.csv"], "columns": {"client_id": "Клиент", "manager": "Менеджер"}},
+        },
+        {"s.csv": "Дата;Клиент;Сумма\n01.02.2026;К;1\n", "c.csv": "Клиент;Менеджер\nК;Петров\n"},
+    )
+    clients = read_engagement(eng).tables["clients"]
+    assert clients["client_id"].dtype == "str" and clients["manager"].dtype == "str"
+    assert set(CATEGORICAL) == {"sales"}
+
+
+def test_saved_intake_files_hold_text_and_load_back_as_read(tiny, tmp_path):
+    intake = read_engagement(config.load(tiny))
+    save_intake(intake, tmp_path / "intake")
+    on_disk = pd.read_parquet(tmp_path / "intake" / "sales.parquet")
+    assert on_disk["client_id"].dtype == "str" and on_disk["manager"].dtype == "str"
+    loaded = load_intake(tmp_path / "intake")
+    pd.testing.assert_frame_equal(loaded.tables["sales"], intake.tables["sales"])
+
+
+def test_as_categoricals_sorts_categories_and_drops_unused_ones():
+    frame = pd.DataFrame({"client_id": pd.Categorical(["b", "a"], categories=["z", "b", "a"]), "amount": 1.0})
+    out = as_categoricals(frame, table="sales")
+    assert list(out["client_id"].cat.categories) == ["a", "b"] and out["client_id"].tolist() == ["b", "a"]
+    assert as_categoricals(out, table="sales") is out  # already as intake holds it
+    text = pd.DataFrame({"manager": pd.Series(["Петров", None], dtype="str")})
+    assert as_categoricals(text, table="clients") is text  # no categorical columns in that table
+    assert list(as_categoricals(text, table="sales")["manager"].cat.categories) == ["Петров"]
+
+
+def test_dict_column_spreads_work_per_value_over_the_rows():
+    chunks = [  # as the CSV reader gives them: a dictionary per chunk, one chunk all empty cells
+        pa.array(["x", "y"]).dictionary_encode(),
+        pa.array([None, None], pa.string()).dictionary_encode(),
+        pa.array(["y", None, "z"]).dictionary_encode(),
+    ]
+    col = DictColumn.encode(pa.chunked_array(chunks))
+    assert col.dictionary.to_pylist() == ["x", "y", "z"] and col.null_count == 3
+    assert col.ids.tolist() == [0, 1, 3, 3, 1, 3, 2] and col.ids.dtype == np.int8
+    assert col.lookup(np.array(["X", "Y", "Z", "-"], dtype=object)).tolist() == list("XY--Y-Z")
+    assert not col.lookup(np.zeros(4, dtype=bool)).any()
+    assert col.ids_at([6, 0]).tolist() == [2, 0]
+    assert col.filter(np.array([1, 0, 0, 0, 1, 1, 1], dtype=bool)).as_arrow().to_pylist() == [
+        "x",
+        "y",
+        None,
+        "z",
+    ]
+
+
+def test_analyses_answer_the_same_on_categorical_and_text_sales(tmp_path):
+    lines = [  # two companies written two ways each; one line without a manager
+        "01.02.2026;1;100;Петров;Болт;Д1;Бета",
+        "02.02.2026;2;50;Петров;Болт;Д2;Бета",
+        "03.02.2026;3;70;;Болт;Д3;ООО Альфа",
+        "04.02.2026;4;30;Иванов;Болт;Д4;ООО Альфа",
+    ]
+    files = {"s.csv": HEADER + "\n".join(lines) + "\n"}
+    sales = read_engagement(
+        _eng(tmp_path / "e", {"sales": {"files": ["data/s.csv"], "columns": FULL_MAP}}, files)
+    )
+    sales = sales.tables["sales"].drop(columns=["_file", "_row"])
+    text = sales.astype({c: "str" for c in CATEGORICAL["sales"] if c in sales})
+
+    def names(s):
+        return s[["client_id", "client_name"]].rename(columns={"client_name": "name"})
+
+    groups = similar_names(names(sales))
+    assert groups["key"].tolist() == ["альфа", "альфа", "бета", "бета"]  # by key, as with text
+    pd.testing.assert_frame_equal(groups, similar_names(names(text)))
+    rates = funnel_rates(sales, as_of="2026-03-01", min_deals=1)
+    pd.testing.assert_frame_equal(rates, funnel_rates(text, as_of="2026-03-01", min_deals=1))
