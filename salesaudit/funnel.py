@@ -17,16 +17,17 @@ from .exceptions import ConfigError
 from .i18n import t
 from .pipeline import classify_deals
 from .planning import NORM_COLUMNS, _require, _resolve_as_of, _window
+from .tracking import ACTIVITY_TYPES as _TYPE_TO_NORM
 
 SOURCES: tuple[str, ...] = ("manager", "department", "default", "missing")
 """Where a rate came from: the manager's data, the department's, the configured default, nowhere."""
 
 ACTIVITY_TYPES: dict[str, frozenset[str]] = {
-    "call": frozenset({"call", "calls", "phone", "phone call", "звонок", "звонки", "исходящий звонок"}),
-    "meeting": frozenset({"meeting", "meetings", "visit", "встреча", "встречи", "визит"}),
-    "proposal": frozenset({"proposal", "proposals", "offer", "quote", "кп", "коммерческое предложение"}),
+    kind: frozenset(raw for raw, norm in _TYPE_TO_NORM.items() if norm == f"{kind}s")
+    for kind in ("call", "meeting", "proposal")
 }
-"""Activity ``type`` values (lower-cased, trimmed) counted as calls, meetings and proposals."""
+"""Activity ``type`` values (lower-cased, trimmed) counted as calls, meetings and proposals — the one
+vocabulary of :data:`salesaudit.tracking.ACTIVITY_TYPES`, grouped by kind."""
 
 RATE_COLUMNS: list[str] = [
     "level",
