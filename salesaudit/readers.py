@@ -536,16 +536,21 @@ def _delimiter(configured, path: Path, lines: list[str]) -> str:
     return delim
 
 
+def _configured_header(path: Path, header_row: int, size: int, where: str, unit: str) -> int:
+    """The 0-based index of the configured (1-based) ``read.header_row``, if the file has that row."""
+    if header_row > size:
+        raise InputFileError(
+            f"header_row {header_row} is past the end of the {where} ({size} {unit})",
+            file=str(path),
+            row=header_row,
+            hint="fix inputs.<table>.read.header_row in engagement.yaml",
+        )
+    return header_row - 1
+
+
 def _csv_header_line(path: Path, lines: list[str], delimiter: str, options, hints) -> int:
     if options.header_row is not None:
-        if options.header_row > len(lines):
-            raise InputFileError(
-                f"header_row {options.header_row} is past the end of the file ({len(lines)} lines)",
-                file=str(path),
-                row=options.header_row,
-                hint="fix inputs.<table>.read.header_row in engagement.yaml",
-            )
-        return options.header_row - 1
+        return _configured_header(path, options.header_row, len(lines), "file", "lines")
     records = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:60]]
     return find_header(records, hints)
 
@@ -805,14 +810,7 @@ def _hits(record, hints) -> int:
 
 def _excel_header(path: Path, grid: list[list], options, hints) -> int:
     if options.header_row is not None:
-        if options.header_row > len(grid):
-            raise InputFileError(
-                f"header_row {options.header_row} is past the end of the sheet ({len(grid)} rows)",
-                file=str(path),
-                row=options.header_row,
-                hint="fix inputs.<table>.read.header_row in engagement.yaml",
-            )
-        return options.header_row - 1
+        return _configured_header(path, options.header_row, len(grid), "sheet", "rows")
     records = [[_cell_text(c) for c in row if _cell_text(c).strip()] for row in grid[:60]]
     return find_header(records, hints) if records else 0
 
