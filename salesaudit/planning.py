@@ -1575,8 +1575,9 @@ def plan_matrix(plan_monthly: pd.DataFrame) -> pd.DataFrame:
     >>> plan_matrix(m).to_dict("list")["total"]
     [3, 3, 6]
     """
-    wide = plan_monthly.pivot_table(index="manager", columns="period", values="plan", aggfunc="sum",
-                                    fill_value=0, sort=True)
+    wide = plan_monthly.pivot_table(
+        index="manager", columns="period", values="plan", aggfunc="sum", fill_value=0, sort=True
+    )
     wide["total"] = wide.sum(axis=1)
     total = wide.sum(axis=0).to_frame().T
     total.index = ["Σ"]
@@ -1588,7 +1589,9 @@ def plan_matrix(plan_monthly: pd.DataFrame) -> pd.DataFrame:
 
 def class_matrix(by_class: pd.DataFrame) -> pd.DataFrame:
     """Each manager's yearly plan by client class (columns A, B, C, new), from :func:`split_by_class`."""
-    wide = by_class.pivot_table(index="manager", columns="segment", values="plan", aggfunc="sum", fill_value=0)
+    wide = by_class.pivot_table(
+        index="manager", columns="segment", values="plan", aggfunc="sum", fill_value=0
+    )
     wide.columns.name = None
     return wide.reset_index()
 
@@ -1606,5 +1609,7 @@ def coming_weeks(plan_weekly: pd.DataFrame, *, as_of, weeks: int = 4) -> pd.Data
     ts = pd.Timestamp(as_of).normalize()
     monday = ts - pd.Timedelta(days=ts.weekday())
     end = monday + pd.Timedelta(weeks=weeks)
-    mask = (plan_weekly["week_start"] >= monday) & (plan_weekly["week_start"] < end) & (plan_weekly["plan"] > 0)
+    mask = (
+        (plan_weekly["week_start"] >= monday) & (plan_weekly["week_start"] < end) & (plan_weekly["plan"] > 0)
+    )
     return plan_weekly[mask].sort_values(["week_start", "manager"]).reset_index(drop=True)
