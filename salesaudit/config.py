@@ -287,7 +287,7 @@ def load(folder: str | Path) -> Engagement:
             hint="create one with `salesaudit new FOLDER`",
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -300,6 +300,12 @@ def load(folder: str | Path) -> Engagement:
     if not isinstance(raw, dict):
         raise ConfigError("engagement.yaml must be a mapping of keys", file=str(path))
     return parse(raw, folder=folder, source=str(path))
+
+
+def load_yaml(text: str) -> Any:
+    """``yaml.safe_load`` with libyaml's C parser when PyYAML has it (about 10x faster on the label
+    files; same result, same ``yaml.YAMLError`` with marks)."""
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 def parse(raw: dict[str, Any], *, folder: Path, source: str = "engagement.yaml") -> Engagement:

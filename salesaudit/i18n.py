@@ -11,8 +11,9 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-import yaml
 from babel import Locale
+
+from .config import load_yaml
 
 LANGUAGES: tuple[str, ...] = ("ru", "en")
 
@@ -27,7 +28,7 @@ def catalog() -> dict[str, dict[str, object]]:
     for entry in sorted(resources.files("salesaudit.labels").iterdir(), key=lambda p: p.name):
         if not entry.name.endswith(".yaml"):
             continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        data = load_yaml(entry.read_text(encoding="utf-8")) or {}
         for key, texts in data.items():
             if key in merged:
                 raise ValueError(f"label {key!r} is defined twice (again in {entry.name})")

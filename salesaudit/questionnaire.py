@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
+from .config import load_yaml
 from .exceptions import ConfigError
 from .i18n import t
 
@@ -59,7 +60,7 @@ def load_answers(path: str | Path) -> dict:
     """Read ``questionnaire.yaml``; unknown question ids and answers outside yes/no/partly/unknown fail."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         raise ConfigError(f"not valid YAML: {exc}", file=str(path)) from None
     if not isinstance(data, dict):
