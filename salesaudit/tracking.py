@@ -225,9 +225,13 @@ def _numbers(values: pd.Series, *, table: str, column: str) -> pd.Series:
 
 
 def _managers(values: pd.Series) -> np.ndarray:
-    names = values.astype("str")
-    blank = names.isna() | (names.str.strip() == "")
-    return np.where(blank.to_numpy(), _UNASSIGNED, names.to_numpy(dtype=object)).astype(object)
+    """Manager names as an object array, blanks as the NA stand-in; each distinct name is looked at once
+    (thousands of lines share a few managers)."""
+    codes, uniques = pd.factorize(values)
+    names = pd.Series(uniques, dtype="str")
+    blank = (names.isna() | (names.str.strip() == "")).to_numpy()
+    names = np.append(np.where(blank, _UNASSIGNED, names.to_numpy(dtype=object)), _UNASSIGNED)
+    return names[np.where(codes < 0, len(names) - 1, codes)].astype(object)
 
 
 @dataclass
@@ -316,7 +320,9 @@ def _prepare(sales, plan_weekly, activities, as_of, activity_types=None) -> _Inp
         _require(activities, ("date", "manager", "type"), table="activities")
         mapping = {**ACTIVITY_TYPES, **{k.lower(): v for k, v in (activity_types or {}).items()}}
         aday = _day_numbers(activities["date"], table="activities", column="date")
-        kind = activities["type"].astype("str").str.strip().str.lower().map(mapping).to_numpy()
+        codes, types = pd.factorize(activities["type"])
+        kinds_of = pd.Series(types, dtype="str").str.strip().str.lower().map(mapping).to_numpy(dtype=object)
+        kind = np.append(kinds_of, np.nan).astype(object)[np.where(codes < 0, len(kinds_of), codes)]
         amanager = _managers(activities["manager"])
         a_after = (aday != _NAT) & (aday > as_day)
         mapped = pd.notna(kind)
