@@ -232,6 +232,8 @@ def detect_alerts(
     activity_types: Mapping[str, str] | None = None,
     lang: str = "ru",
     currency: str = "RUB",
+    tracking: pd.DataFrame | None = None,
+    silent: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The alert table for one week: each rule that fires, for a manager or the department, with text.
 
@@ -250,6 +252,9 @@ def detect_alerts(
         As in :func:`silent_clients`.
     lang, currency
         Language of ``text`` ("ru"/"en") and the currency of amounts in it.
+    tracking, silent
+        The :func:`salesaudit.tracking.track_week` and :func:`silent_clients` tables of these same
+        inputs, when the caller has them already (a notebook shows both): not computed again.
 
     Returns
     -------
@@ -274,15 +279,19 @@ def detect_alerts(
     Ann: a second week in a row below 80% of the weekly plan — w
     """
     th = resolve_thresholds(thresholds)
-    tw = track_week(
-        sales,
-        plan_weekly=plan_weekly,
-        as_of=as_of,
-        week=week,
-        country=country,
-        activities=activities,
-        thresholds=th,
-        activity_types=activity_types,
+    tw = (
+        tracking
+        if tracking is not None
+        else track_week(
+            sales,
+            plan_weekly=plan_weekly,
+            as_of=as_of,
+            week=week,
+            country=country,
+            activities=activities,
+            thresholds=th,
+            activity_types=activity_types,
+        )
     )
     kinds = [k for k in _ACTIVITY_LABELS if f"{k}_norm" in tw.columns]
     money = {"currency": currency, "lang": lang}
@@ -334,12 +343,16 @@ def detect_alerts(
             for done, target in zip(r[f"{kind}_fact"], r[f"{kind}_norm"], strict=True)
         ]
     if clients is not None:
-        quiet = silent_clients(
-            sales,
-            clients=clients,
-            as_of=as_of,
-            silence_factor=th["silence_factor"],
-            min_days=int(th["silence_min_days"]),
+        quiet = (
+            silent
+            if silent is not None
+            else silent_clients(
+                sales,
+                clients=clients,
+                as_of=as_of,
+                silence_factor=th["silence_factor"],
+                min_days=int(th["silence_min_days"]),
+            )
         )
         r = quiet[quiet["silent"]]
         r = r.assign(level=np.where(r["manager"].isna(), "department", "manager"))
