@@ -56,7 +56,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from pandas.api.types import union_categoricals
-from pandera.errors import SchemaErrors
 
 from .config import Engagement, InputSpec, ReadOptions
 from .exceptions import DataError, InputFileError, SalesAuditError
@@ -64,7 +63,7 @@ from .i18n import t
 from .parsing import NAT, DictColumn, parse_date_array, parse_number_array, pool_empty
 from .presets import get_preset
 from .readers import RawTable, read_raw
-from .schemas import CANONICAL, SCHEMAS
+from .schemas import CANONICAL, schemas
 
 REJECTED_COLUMNS = [
     "table",
@@ -737,7 +736,7 @@ def _structure(table: str):
     """The table's pandera schema without its row checks (types, nulls, required columns) and
     without its :data:`CATEGORICAL` columns (:func:`_check_categoricals` checks those)."""
     if table not in _STRUCTURE:
-        schema = SCHEMAS[table]
+        schema = schemas()[table]
         cat = [c for c in CATEGORICAL.get(table, ()) if c in schema.columns]
         schema = schema.remove_columns(cat)
         _STRUCTURE[table] = schema.update_columns({c: {"checks": []} for c in schema.columns})
@@ -772,6 +771,8 @@ def _validate(table, frame, kept, keep, mapping, distinct) -> list:
     """
     if not len(frame):
         return []
+    from pandera.errors import SchemaErrors  # here, not at the top: the kernels load intake too
+
     _check_categoricals(table, frame)
     try:
         _structure(table).validate(frame, lazy=True, inplace=True)
@@ -780,7 +781,7 @@ def _validate(table, frame, kept, keep, mapping, distinct) -> list:
         raise InputFileError(f"column check failed: {case['check']}", column=str(case["column"])) from None
     n = len(kept)
     out = []
-    for column, spec in SCHEMAS[table].columns.items():
+    for column, spec in schemas()[table].columns.items():
         if column not in frame or not spec.checks:
             continue
         for check in spec.checks:
