@@ -43,39 +43,57 @@ class LocalIPCKernelManager(KernelManager):
         return self._kernel_spec
 
 
-# Imported by the kernel as soon as it starts, while the runner reads the client's files: the
-# first notebook cell then finds the heavy libraries already loaded.
-PRELUDE = (
-    "import pandas, numpy, matplotlib.pyplot, seaborn, IPython.display\n"
-    "from salesaudit import (alerts, audit, brand, charts, motivation, outputs, pipeline, planning,\n"
-    "    portfolio, questionnaire, quality, scorecard, segmentation, session, show, tracking)"
-)
+def warm() -> None:
+    """What a kernel does as it starts, while the runner reads the client's files: import the heavy
+    libraries and every stage's modules and load the report's labels, so the first notebook cell finds
+    them loaded. Names stay out of the notebook's namespace (it runs as an ``exec_lines`` entry)."""
+    import importlib
+
+    for name in ("pandas", "numpy", "matplotlib.pyplot", "seaborn", "IPython.display"):
+        importlib.import_module(name)
+    for name in STAGE_MODULES:
+        importlib.import_module(f"salesaudit.{name}")
+    from .i18n import catalog
+
+    catalog()
 
 
-def prewarm(km: KernelManager) -> None:
-    """Queue the prelude imports on the kernel without waiting for them."""
-    kc = km.client()
-    kc.start_channels()
+STAGE_MODULES = (
+    "alerts", "audit", "brand", "charts", "motivation", "outputs", "pipeline", "planning", "portfolio",
+    "questionnaire", "quality", "scorecard", "segmentation", "session", "show", "tracking",
+)  # fmt: skip
+WARM = '--IPKernelApp.exec_lines=__import__("salesaudit.kernel").kernel.warm()'
+"""The kernel argument that runs :func:`warm` before the kernel answers its first request."""
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on."""
     try:
-        kc.wait_for_ready(timeout=60)
-        kc.execute(PRELUDE, silent=True, store_history=False)
-    finally:
-        kc.stop_channels()
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
 
 
 @contextmanager
-def local_kernel(cwd: Path | None = None, *, warm: bool = True):
-    """Start one kernel for a run, yield its manager, shut it down at the end.
+def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
+    """Start ``n`` kernels for a run, yield their managers, shut them down at the end.
 
-    The IPC socket files live in a private (0700) temporary folder removed afterwards.
+    Returns as soon as the processes are spawned: the kernels boot side by side and (``warm``) import
+    what the stages need (:func:`warm`) while the caller reads the client's files; the first request
+    waits for them. The IPC socket files live in a private (0700) temporary folder removed afterwards.
     """
+    arguments = ["--HistoryManager.enabled=False", *([WARM] if warm else [])]
     with tempfile.TemporaryDirectory(prefix="sa-k-") as tmp:
         os.chmod(tmp, 0o700)
-        km = LocalIPCKernelManager(ip=str(Path(tmp) / "k"), connection_file=str(Path(tmp) / "kernel.json"))
-        km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=["--HistoryManager.enabled=False"])
+        kms: list[KernelManager] = []
         try:
-            if warm:
-                prewarm(km)
-            yield km
+            for i in range(n):
+                km = LocalIPCKernelManager(
+                    ip=str(Path(tmp) / f"k{i}"), connection_file=str(Path(tmp) / f"kernel{i}.json")
+                )
+                km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=arguments)
+                kms.append(km)
+            yield kms
         finally:
-            km.shutdown_kernel(now=True)
+            for km in kms:
+                km.shutdown_kernel(now=True)

@@ -9,6 +9,7 @@ fetcher refuses anything but inline data, so the PDF cannot reach the network ei
 from __future__ import annotations
 
 import html
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
@@ -62,6 +63,22 @@ def page_css(*, client: str, lang: str) -> str:
     )
 
 
+@lru_cache(maxsize=1)
+def exporter() -> HTMLExporter:
+    """nbconvert's exporter with our template, its Jinja templates compiled (made once per process:
+    the runner makes it while the notebooks run)."""
+    exp = HTMLExporter(
+        extra_template_basedirs=[str(template_path("report").parent)],
+        template_name="report",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    exp.template  # noqa: B018 (compiles the template chain now)
+    return exp
+
+
 def render_html(
     nb: nbformat.NotebookNode,
     *,
@@ -77,14 +94,6 @@ def render_html(
         + page_css(client=eng.client.name, lang=lang)
         + template_path("report/report.css").read_text(encoding="utf-8")
     )
-    exporter = HTMLExporter(
-        extra_template_basedirs=[str(template_path("report").parent)],
-        template_name="report",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
     resources = {
         "sa": {
             "lang": lang,
@@ -99,7 +108,7 @@ def render_html(
             "compact": compact,
         }
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body if compact else add_toc(body)
 
 

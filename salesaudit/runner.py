@@ -1,9 +1,10 @@
 """Running the playbook: engagement folder in, dated output folder out.
 
-One process, one kernel (this interpreter, over IPC — see :mod:`salesaudit.kernel`), the stage notebooks
-executed in order with papermill's Python API, then the report, the workbook and the manifest. Config and
-the client's files are checked before any kernel starts; a failing stage stops the run with its name and
-the failing cell's error, keeping the partial executed notebook for inspection.
+One process driving up to two kernels (this interpreter, over IPC — see :mod:`salesaudit.kernel`) that
+execute the stage notebooks with papermill's Python API, two stages at a time on two cores; then the
+report, the workbook and the manifest. Config and the client's files are checked before any kernel
+starts; a failing stage stops the run with its name and the failing cell's error, keeping the partial
+executed notebook for inspection.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import hashlib
 import json
 import platform
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -38,6 +40,8 @@ STAGES: tuple[Stage, ...] = (
     Stage("weekly", "04_weekly.ipynb"),
 )
 REQUIRED_PARAMETERS = ("engagement", "run_dir")
+MAX_KERNELS = 2
+"""Kernels a run uses at most (never more than the stages or the cores): each holds the client's data."""
 RESET_TAG = (
     "salesaudit-reset"  # the cell the runner puts first in stages 2..n: %reset -f (modules stay loaded)
 )
@@ -117,48 +121,94 @@ def _versions() -> dict[str, str]:
 def execute_stages(
     stages: Sequence[Stage],
     *,
-    km,
+    kms: Sequence,
     parameters: dict,
     run_dir: Path,
     progress: Callable[[str], None],
     notebooks: Path = NOTEBOOKS,
 ) -> dict[str, float]:
-    """Execute the stage notebooks into ``run_dir/notebooks`` in the kernel ``km``; return timings."""
+    """Execute the stage notebooks into ``run_dir/notebooks`` on the kernels ``kms``; return timings.
+
+    Stages are independent (each reads the run's intake, none reads another's results), so with
+    several kernels each kernel takes the next stage in order whenever it is free: on two cores the
+    four stages take about the time of the two longest pairs. A kernel that already ran a stage gets a
+    ``%reset -f`` cell first. After a failure no new stage starts; the stages running finish, and the
+    error of the earliest failed stage is raised.
+    """
     import nbformat
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
 
     nb_dir = run_dir / "notebooks"
     nb_dir.mkdir(parents=True, exist_ok=True)
+    todo = list(enumerate(stages, 1))
+    lock = threading.Lock()
     timings: dict[str, float] = {}
-    for i, stage in enumerate(stages, 1):
-        start = time.perf_counter()
-        progress(f"[{i}/{len(stages)}] {stage.name} ...")
-        out_nb = nb_dir / stage.notebook
-        nb = nbformat.read(str(notebooks / stage.notebook), as_version=4)
-        if i > 1:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
-            nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
-        try:
-            pm.execute_notebook(
-                nb,
-                str(out_nb),
-                parameters=parameters,
-                km=km,
-                request_save_on_cell_execute=False,  # saved once at the end (and on failure)
-                progress_bar=False,
-                cwd=str(notebooks),
-                kernel_name="python3",
-                language="python",
-            )
-        except PapermillExecutionError as exc:
-            raise StageError(
-                f"{exc.ename}: {_last_line(exc.evalue)}",
-                stage=stage.name,
-                notebook=str(out_nb),
-            ) from None
-        timings[stage.name] = round(time.perf_counter() - start, 3)
-        progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
-    return timings
+    failures: dict[int, BaseException] = {}
+
+    def lane(km) -> None:
+        used = False
+        while True:
+            with lock:
+                if failures or not todo:
+                    return
+                i, stage = todo.pop(0)
+            start = time.perf_counter()
+            progress(f"[{i}/{len(stages)}] {stage.name} ...")
+            nb = nbformat.read(str(notebooks / stage.notebook), as_version=4)
+            if used:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
+                nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
+            try:
+                _execute(
+                    nb,
+                    nb_dir / stage.notebook,
+                    stage=stage,
+                    km=km,
+                    parameters=parameters,
+                    notebooks=notebooks,
+                )
+            except Exception as exc:  # a failed stage (or a dead kernel); Ctrl-C goes up at once
+                with lock:
+                    failures[i] = exc
+                return
+            used = True
+            timings[stage.name] = round(time.perf_counter() - start, 3)
+            progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
+
+    lanes = [threading.Thread(target=lane, args=(km,), daemon=True) for km in kms[1:]]
+    for t in lanes:
+        t.start()
+    try:
+        lane(kms[0])
+        for t in lanes:
+            t.join()
+    except BaseException:  # Ctrl-C: no new stage starts; the caller shuts the kernels down
+        with lock:
+            todo.clear()
+        raise
+    if failures:
+        raise failures[min(failures)]
+    return {s.name: timings[s.name] for s in stages}
+
+
+def _execute(nb, out_nb: Path, *, stage: Stage, km, parameters: dict, notebooks: Path) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            nb,
+            str(out_nb),
+            parameters=parameters,
+            km=km,
+            request_save_on_cell_execute=False,  # saved once at the end (and on failure)
+            progress_bar=False,
+            cwd=str(notebooks),
+            kernel_name="python3",
+            language="python",
+        )
+    except PapermillExecutionError as exc:
+        raise StageError(
+            f"{exc.ename}: {_last_line(exc.evalue)}", stage=stage.name, notebook=str(out_nb)
+        ) from None
 
 
 def _last_line(text: str) -> str:
@@ -193,12 +243,13 @@ def run(
     eng = config.load(engagement)
     for stage in stages:
         check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
-    from .kernel import local_kernel
+    from .kernel import local_kernels, usable_cores
 
     timings: dict[str, float] = {}
-    # The kernel starts (and imports the heavy libraries) while this process reads the client's files.
-    with local_kernel(cwd=notebooks) as km:
-        # imported only now: pandas & co load while the kernel boots on the other core
+    kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
+    # The kernels start (and import the heavy libraries) while this process reads the client's files.
+    with local_kernels(kernels, cwd=notebooks) as kms:
+        # imported only now: pandas & co load while the kernels boot on the other core
         from . import outputs
         from .intake import read_engagement
         from .session import save_intake
@@ -219,21 +270,26 @@ def run(
             "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
             "inputs": _inputs(eng, intake),
             "versions": _versions(),
+            "kernels": kernels,
             "timings": timings,
         }
         _write_manifest(run_dir, manifest)
         save_intake(intake, run_dir / "intake")
         outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
         outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+        del intake
         from .pdf import finish_pdf, print_pdf, start_pdf, stop_pdf
 
         pdf_proc = start_pdf() if report else None
+        if report:  # the report's libraries load in this idle process while the notebooks run
+            warm = threading.Thread(target=_warm_report, daemon=True)
+            warm.start()
         timings["before_stages"] = round(time.perf_counter() - t0, 3)
         try:
             timings.update(
                 execute_stages(
                     stages,
-                    km=km,
+                    kms=kms,
                     parameters={
                         "engagement": str(eng.folder),
                         "run_dir": str(run_dir),
@@ -250,6 +306,7 @@ def run(
             raise
     try:
         if report:
+            warm.join()
             from .report import build_report
             from .workbook import write_workbook
 
@@ -278,6 +335,14 @@ def run(
     manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, manifest)
     return run_dir
+
+
+def _warm_report() -> None:
+    """Import the report's and workbook's libraries and compile the report template (run in a thread)."""
+    from . import workbook  # noqa: F401
+    from .report import exporter
+
+    exporter()
 
 
 def _fail(run_dir: Path, manifest: dict, exc: BaseException) -> None:

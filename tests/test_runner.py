@@ -91,15 +91,82 @@ def test_parameters_are_checked_before_any_kernel(tiny, tmp_path):
     assert not (tmp_path / "o").exists()
 
 
-def test_each_stage_starts_with_a_clean_namespace(tiny, tmp_path):
-    notebooks = tmp_path / "notebooks"
-    notebooks.mkdir()
-    shutil.copy(runner.NOTEBOOKS / "01_audit.ipynb", notebooks / "01_audit.ipynb")
+def _notebook(path, *cells):
+    """A stage notebook: the runner's parameters cell, then ``cells`` of code."""
     nb = nbformat.v4.new_notebook()
     params = nbformat.v4.new_code_cell("engagement = None\nrun_dir = None")
     params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, nbformat.v4.new_code_cell("print(findings)")]  # a variable of 01_audit
-    nbformat.write(nb, str(notebooks / "02_leaning.ipynb"))
-    stages = (runner.Stage("audit", "01_audit.ipynb"), runner.Stage("clients", "02_leaning.ipynb"))
-    with pytest.raises(StageError, match="NameError"):
+    nb.cells = [params, *(nbformat.v4.new_code_cell(code) for code in cells)]
+    nbformat.write(nb, str(path))
+
+
+def test_each_stage_starts_with_a_clean_namespace(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "MAX_KERNELS", 1)  # both stages in one kernel: the reset must hold
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    # the kernel's warm-up imports leave no names behind either
+    _notebook(
+        notebooks / "01_first.ipynb",
+        "assert 'pandas' not in dir() and 'catalog' not in dir()",
+        "findings = 1",
+    )
+    _notebook(notebooks / "02_leaning.ipynb", "print(findings)")  # a variable of the first stage
+    stages = (runner.Stage("audit", "01_first.ipynb"), runner.Stage("clients", "02_leaning.ipynb"))
+    with pytest.raises(StageError, match="NameError") as err:
         runner.run(tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, progress=lambda _: None)
+    assert err.value.stage == "clients"
+    assert json.loads((tmp_path / "o" / "manifest.json").read_text())["kernels"] == 1
+
+
+def _pid_and_clock(name):
+    """Cells recording the kernel's pid and the stage's start and end (wall clock) in run_dir."""
+    return (
+        "import os, time, pathlib\n_start = time.time()",
+        "time.sleep(1.5)",
+        f"pathlib.Path(run_dir, '{name}.txt').write_text(f'{{os.getpid()}} {{_start}} {{time.time()}}')",
+    )
+
+
+def _clocks(folder, names):
+    out = {}
+    for name in names:
+        pid, start, end = (folder / f"{name}.txt").read_text().split()
+        out[name] = (int(pid), float(start), float(end))
+    return out
+
+
+def test_two_kernels_run_two_stages_at_once(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("a", "b", "c"):
+        _notebook(notebooks / f"{name}.ipynb", *_pid_and_clock(name))
+    stages = tuple(runner.Stage(n, f"{n}.ipynb") for n in ("a", "b", "c"))
+    out = runner.run(
+        tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, report=False, progress=lambda _: None
+    )
+    seen = _clocks(out, "abc")
+    assert seen["a"][0] != seen["b"][0]  # the first two stages start on different kernels ...
+    assert seen["b"][1] < seen["a"][2] and seen["a"][1] < seen["b"][2]  # ... and overlap in time
+    assert seen["c"][0] in (seen["a"][0], seen["b"][0])  # the third waits for a free one
+    assert seen["c"][1] >= min(seen["a"][2], seen["b"][2])
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["kernels"] == 2 and set(manifest["timings"]) >= {"a", "b", "c"}
+    executed = nbformat.read(str(out / "notebooks" / "c.ipynb"), as_version=4)
+    assert runner.RESET_TAG in executed.cells[0].metadata.get("tags", [])  # a used kernel is reset
+
+
+def test_after_a_failure_no_new_stage_starts(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    _notebook(notebooks / "a.ipynb", "raise ValueError('stage a is broken')")
+    _notebook(notebooks / "b.ipynb", *_pid_and_clock("b"))
+    _notebook(notebooks / "c.ipynb", *_pid_and_clock("c"))
+    stages = tuple(runner.Stage(n, f"{n}.ipynb") for n in ("a", "b", "c"))
+    with pytest.raises(StageError, match="stage a is broken") as err:
+        runner.run(tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, progress=lambda _: None)
+    assert err.value.stage == "a"
+    assert (tmp_path / "o" / "b.txt").is_file()  # the stage already running finished
+    assert not (tmp_path / "o" / "c.txt").exists()  # the next one never started
+    assert json.loads((tmp_path / "o" / "manifest.json").read_text())["status"] == "failed"
