@@ -7,6 +7,7 @@ Exit status: 0 success; 1 a data / configuration / stage problem, explained in o
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 import sys
 import time
@@ -155,12 +156,26 @@ def weekly(
 
 
 def main() -> None:  # console script entry point
+    """Run the CLI, then leave without the interpreter's teardown.
+
+    Freeing ~1,700 modules and Arrow's memory pools takes 0.3-0.5 s after a run, on every command;
+    by the time a command returns, every file it wrote is closed and in place, kernels and the PDF
+    worker are gone, so the process ends at once with the command's exit status (an unexpected
+    exception still ends the normal way, with its traceback).
+    """
     try:
         app()
-    except SystemExit:
-        raise
-    finally:
-        sys.stdout.flush()
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 __all__ = ["app", "main", "shutil"]
