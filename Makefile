@@ -27,6 +27,9 @@ $(STAMP): pyproject.toml requirements.lock
 	@touch $(STAMP)
 
 setup: system-deps $(STAMP) ## create .venv with salesaudit and its test tools
+	@# bytecode for our own modules too (pip compiled the dependencies): with PYTHONDONTWRITEBYTECODE
+	@# set, every process of a run would otherwise compile the package from source again
+	@$(PY) -m compileall -q salesaudit
 
 demo: setup ## generate the demo client and run the whole playbook on it
 	$(VENV)/bin/salesaudit demo
