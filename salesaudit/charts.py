@@ -90,17 +90,37 @@ def _narrow(fig) -> bool:
 
 
 def _title(ax, title: str) -> None:
-    """The chart title, wrapped to the figure's width so a long title never shrinks the plot."""
-    import textwrap
+    """The chart title, wrapped at word boundaries to the figure's width as drawn (measured in the
+    title's own font), so a long title never runs past the image or shrinks the chart."""
+    text = ax.set_title(title)
+    if not title:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    # the title is centred on the plot, which the y labels push right: keep it within 80 % of the width
+    limit = ax.figure.get_figwidth() * ax.figure.dpi * 0.8
 
-    width = max(24, int(ax.figure.get_figwidth() * 11))
-    ax.set_title("\n".join(textwrap.wrap(title, width)) if title else "")
+    def fits(candidate: str) -> bool:
+        text.set_text(candidate)
+        return text.get_window_extent(renderer).width <= limit
+
+    if fits(title):
+        return
+    lines, line = [], ""
+    for word in title.split():
+        if line and not fits(f"{line} {word}"):
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    text.set_text("\n".join([*lines, line]))
 
 
 def _legend_below(fig, ax, *, ncols: int) -> None:
-    """The legend under the plot, outside it (never over the data)."""
+    """The legend under the plot, outside it (never over the data), in at most ``ncols`` columns and
+    no more than fit the figure's width (a column per 1.7 inches: a manager's full name at 7 pt)."""
     handles, labels = ax.get_legend_handles_labels()
     if handles:
+        ncols = max(1, min(ncols, int(fig.get_figwidth() / 1.7)))
         fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, fontsize=7)
 
 

@@ -143,6 +143,26 @@ def test_tables_have_translated_headers(demo_run):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("demo")
+def test_every_chart_is_printed_within_its_own_width(demo_run):
+    """Nothing (a long title, a wide legend) sticks out of a chart's figure: the tight bounding box
+    would widen the image and the report would print the whole chart smaller."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    pad = 2 * 0.1 * 150  # savefig's pad_inches on each side, at the report's 150 dpi
+    figures = _soup(demo_run).select(".figure img, table.figrow img")
+    assert len(figures) >= 8
+    for img in figures:
+        png = Image.open(io.BytesIO(base64.b64decode(img["src"].split(",", 1)[1])))
+        width_mm = re.search(r"width:(\d+)mm", img.get("style", ""))
+        inches = int(width_mm.group(1)) / 25.4 if width_mm else 3.6  # figure_row: half-width charts
+        assert png.size[0] <= inches * 150 + pad + 2, (png.size, inches)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("demo")
 def test_print_quality_inspected_like_a_reader(demo_run, tmp_path):
     inspect = _inspect_module()
     summary = inspect.inspect(demo_run, pages_dir=tmp_path / "pages", browser=False)

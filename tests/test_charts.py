@@ -1,0 +1,53 @@
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from salesaudit import charts  # noqa: E402
+
+LONG = "Класс в прошлом периоде → класс в текущем периоде по выручке клиента"
+
+
+def _printed_width(fig) -> int:
+    """The chart's width in pixels as the report prints it (tight bounding box, so anything sticking
+    out of the figure widens the image)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight", pad_inches=0)
+    return Image.open(buf).size[0]
+
+
+@pytest.mark.parametrize("figsize", [charts.HALF, (4.6, 3.0), charts.FIGSIZE])
+def test_a_long_title_wraps_inside_the_figure(figsize):
+    matrix = pd.DataFrame([[1, 2], [3, 4]], index=["новые", "не было"], columns=["A", "B"])
+    fig = charts.heatmap(matrix, title=LONG, xlabel="x", ylabel="y", figsize=figsize)
+    assert _printed_width(fig) <= figsize[0] * 100 + 2
+    assert fig.axes[0].get_title().replace("\n", " ") == LONG  # every word kept, in order
+    plt.close(fig)
+
+
+def test_a_short_title_stays_on_one_line():
+    matrix = pd.DataFrame([[1]], index=["A"], columns=["A"])
+    fig = charts.heatmap(matrix, title="ABC × XYZ", xlabel="x", ylabel="y", figsize=charts.HALF)
+    assert "\n" not in fig.axes[0].get_title()
+    plt.close(fig)
+
+
+def test_a_half_width_legend_stays_inside_the_figure():
+    months = pd.date_range("2026-01-01", periods=12, freq="MS")
+    names = ["Кузнецов Алексей", "Петров Дмитрий", "Фёдорова Ольга", "Морозов Игорь", "Белов Никита"]
+    monthly = pd.DataFrame(
+        [
+            {"manager": n, "month_start": m, "plan": 1_000_000 * (i + 1)}
+            for i, n in enumerate(names)
+            for m in months
+        ]
+    )
+    fig = charts.plan_by_manager(monthly, lang="ru", title="План", unit="млн ₽", figsize=charts.HALF)
+    assert _printed_width(fig) <= charts.HALF[0] * 100 + 2
+    plt.close(fig)
