@@ -501,6 +501,26 @@ CASES = [
             or pytest.fail(str(i.tables["sales"]))
         ),
     ),
+    Case(  # the legacy BIFF8 format 1C still saves; a committed fixture (scripts/make_xls_fixture.py)
+        "xls-biff8-1c-report-titles-merged-header-totals",
+        {"s.xls": (Path(__file__).parent / "data" / "1c_report.xls").read_bytes()},
+        spec={"read": {"decimal": ","}},
+        used=4,
+        rejected={"totals_row": 1, "empty": 1},
+        check=lambda i: (
+            (
+                (
+                    i.tables["sales"]["_row"].tolist(),
+                    i.tables["sales"]["date"].dt.day.tolist(),
+                    i.tables["sales"]["amount"].tolist(),
+                    i.tables["sales"]["client_id"].astype(str).tolist()[0],
+                )
+                == ([6, 7, 8, 9], [12, 13, 14, 15], [1500.5, 99.0, -40.0, 1234.5], "ООО «Ромашка»")
+                or pytest.fail(str(i.tables["sales"]))
+            )
+            and _rejected_rows({10: "empty", 11: "totals_row"})(i) is None
+        ),
+    ),
     Case(
         "xlsx-sheet-found-by-its-headers",
         {"s.xlsx": xlsx(_two_sheets)},
