@@ -243,7 +243,7 @@ def run(
     eng = config.load(engagement)
     for stage in stages:
         check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
-    from .kernel import local_kernels, usable_cores
+    from .kernel import affordable_kernels, local_kernels, usable_cores
 
     timings: dict[str, float] = {}
     kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
@@ -258,6 +258,14 @@ def run(
         intake = read_engagement(eng)  # data problems fail here, before any notebook runs
         timings["intake"] = round(time.perf_counter() - start, 3)
 
+        data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
+        keep = affordable_kernels(len(kms), data_bytes=data_bytes)
+        if keep < len(kms):
+            for km in kms[keep:]:  # not enough free memory for a copy of the data in each kernel
+                km.shutdown_kernel(now=True)
+            kms = kms[:keep]
+            progress(f"memory: {keep} kernel(s) for {data_bytes / 2**20:.0f} MB of tables")
+        kernels = len(kms)
         run_dir = outputs.new_run_dir(eng.folder, out, suffix=suffix)
         progress(f"output: {run_dir}")
         manifest = {

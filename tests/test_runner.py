@@ -170,3 +170,21 @@ def test_after_a_failure_no_new_stage_starts(tiny, tmp_path, monkeypatch):
     assert (tmp_path / "o" / "b.txt").is_file()  # the stage already running finished
     assert not (tmp_path / "o" / "c.txt").exists()  # the next one never started
     assert json.loads((tmp_path / "o" / "manifest.json").read_text())["status"] == "failed"
+
+
+def test_without_memory_for_two_copies_of_the_data_one_kernel_runs_every_stage(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    monkeypatch.setattr("salesaudit.kernel.KERNEL_BASE_MEMORY", 2**60)  # no machine has room for two
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    for name in ("a", "b"):
+        _notebook(notebooks / f"{name}.ipynb", *_pid_and_clock(name))
+    stages = tuple(runner.Stage(n, f"{n}.ipynb") for n in ("a", "b"))
+    lines = []
+    out = runner.run(
+        tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, report=False, progress=lines.append
+    )
+    seen = _clocks(out, "ab")
+    assert seen["a"][0] == seen["b"][0] and seen["b"][1] >= seen["a"][2]  # one kernel, one after the other
+    assert json.loads((out / "manifest.json").read_text())["kernels"] == 1
+    assert any(line.startswith("memory: 1 kernel") for line in lines)
