@@ -173,8 +173,11 @@ def main() -> None:  # console script entry point
     elif not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`salesaudit run ... | head`): nothing to keep
+            pass
     os._exit(code)
 
 
