@@ -70,7 +70,9 @@ KERNEL_BASE_MEMORY = 400 * 2**20
 """Bytes a warmed kernel takes before it loads any client data (measured: about 190 MB; doubled)."""
 KERNEL_DATA_FACTOR = 8
 """A kernel's memory per byte of the canonical tables it loads: the tables, their derived frames and
-the stages' intermediate results (measured on the demo: about 12 over a fixed part; 8 for large data)."""
+the stages' intermediate results. On the demo (12.5 MB of tables, kernels peaking at 342 MB) it comes
+to about 12, but much of that is charts and buffers that do not grow with the data: 8 is an assumption
+for large exports, not a measurement."""
 
 
 def affordable_kernels(n: int, *, data_bytes: int, available: int | None = None) -> int:
