@@ -50,6 +50,25 @@ def use_brand(brand: Brand) -> list[str]:
     return brand.palette
 
 
+def series_colors(n: int) -> list[tuple[float, float, float]]:
+    """``n`` distinct colours for ``n`` series (managers): the brand palette, then the same colours
+    lightened halfway to white, then evenly spaced hues, so a seventh manager never shares the first
+    one's colour.
+
+    Examples
+    --------
+    >>> with sns.color_palette(["#1E3A5F", "#2A9D8F"]):  # a two-colour brand, five managers
+    ...     len(set(series_colors(5)))
+    5
+    """
+    base = [tuple(c) for c in sns.color_palette()]
+    light = [tuple(1 - (1 - v) * 0.5 for v in c) for c in base]
+    colors = list(dict.fromkeys(base + light))
+    if n > len(colors):
+        colors += [tuple(c) for c in sns.color_palette("husl", n - len(colors))]
+    return colors[:n]
+
+
 def money_axis(ax, *, lang: str, scale: float = 1e6, unit: str = "") -> None:
     """Format the y axis as money in millions (or ``scale``), locale-aware."""
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_number(v / scale, lang=lang, digits=0)))
@@ -164,7 +183,7 @@ def plan_by_manager(
     pivot = pivot.fillna(0).sort_index()
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     bottom = None
-    palette = sns.color_palette(n_colors=max(len(pivot.columns), 1))
+    palette = series_colors(len(pivot.columns))
     x = range(len(pivot))
     for color, manager in zip(palette, pivot.columns, strict=False):
         values = pivot[manager].to_numpy()
@@ -334,7 +353,9 @@ def trend(
     """Weekly attainment (%) per manager over the last weeks (``trend_table`` from
     :func:`salesaudit.tracking.track_trend`, already labelled), the department in bold."""
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
-    for (level, manager), part in trend_table.groupby(["level", "manager"], sort=False):
+    lines = list(trend_table.groupby(["level", "manager"], sort=False))
+    colors = iter(series_colors(sum(level != "department" for (level, _), _ in lines)))
+    for (level, manager), part in lines:
         part = part.sort_values("week_start")
         bold = level == "department"
         ax.plot(
@@ -344,7 +365,7 @@ def trend(
             markersize=3,
             linewidth=2.6 if bold else 1.1,
             label=str(manager),
-            color="#1E2430" if bold else None,
+            color="#1E2430" if bold else next(colors),
         )
     ax.axhline(100, color="#b8c0cc", linewidth=0.8)
     if threshold is not None:

@@ -7,6 +7,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from salesaudit import charts  # noqa: E402
@@ -51,3 +52,29 @@ def test_a_half_width_legend_stays_inside_the_figure():
     fig = charts.plan_by_manager(monthly, lang="ru", title="План", unit="млн ₽", figsize=charts.HALF)
     assert _printed_width(fig) <= charts.HALF[0] * 100 + 2
     plt.close(fig)
+
+
+def test_seven_managers_get_seven_colours_in_a_five_colour_brand():
+    names = [f"Менеджер {i}" for i in range(7)]
+    months = pd.date_range("2026-01-01", periods=3, freq="MS")
+    monthly = pd.DataFrame([{"manager": n, "month_start": m, "plan": 1e6} for n in names for m in months])
+    with sns.color_palette(["#1E3A5F", "#2A9D8F", "#E9A23B", "#6C7A89", "#C0392B"]):
+        fig = charts.plan_by_manager(monthly, lang="ru", title="План", unit="млн ₽")
+        bars = {tuple(p.get_facecolor()) for p in fig.axes[0].patches}
+        weeks = [f"2026-W{w:02d}" for w in (45, 46, 47)]
+        trend = pd.DataFrame(
+            [
+                {"level": "manager", "manager": n, "iso_week": w, "week_start": i, "attainment": 1.0}
+                for n in names
+                for i, w in enumerate(weeks)
+            ]
+            + [
+                {"level": "department", "manager": "Отдел", "iso_week": w, "week_start": i, "attainment": 1.0}
+                for i, w in enumerate(weeks)
+            ]
+        )
+        lines = charts.trend(trend, title="Тренд").axes[0].get_lines()
+    assert len(bars) == 7
+    manager_lines = [ln for ln in lines if ln.get_label().startswith("Менеджер")]
+    assert len({ln.get_color() for ln in manager_lines}) == 7
+    plt.close("all")
