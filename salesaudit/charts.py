@@ -353,7 +353,11 @@ def trend(
     """Weekly attainment (%) per manager over the last weeks (``trend_table`` from
     :func:`salesaudit.tracking.track_trend`, already labelled), the department in bold."""
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
-    lines = list(trend_table.groupby(["level", "manager"], sort=False))
+    lines = [  # a manager without any plan in these weeks (one who left) has no line: no legend entry
+        (key, part)
+        for key, part in trend_table.groupby(["level", "manager"], sort=False)
+        if part["attainment"].notna().any()
+    ]
     colors = iter(series_colors(sum(level != "department" for (level, _), _ in lines)))
     for (level, manager), part in lines:
         part = part.sort_values("week_start")

@@ -78,3 +78,19 @@ def test_seven_managers_get_seven_colours_in_a_five_colour_brand():
     manager_lines = [ln for ln in lines if ln.get_label().startswith("Менеджер")]
     assert len({ln.get_color() for ln in manager_lines}) == 7
     plt.close("all")
+
+
+def test_a_manager_without_figures_in_the_trend_has_no_legend_entry():
+    weeks = [f"2026-W{w:02d}" for w in (46, 47)]
+    trend = pd.DataFrame(
+        [
+            {"level": "manager", "manager": name, "iso_week": w, "week_start": i, "attainment": value}
+            for name, value in (("Соколова Анна", 0.9), ("Морозов Игорь", float("nan")))
+            for i, w in enumerate(weeks)
+        ]
+    )
+    fig = charts.trend(trend, title="Тренд")
+    assert [ln.get_label() for ln in fig.axes[0].get_lines() if not ln.get_label().startswith("_")] == [
+        "Соколова Анна"
+    ]
+    plt.close(fig)
