@@ -43,7 +43,7 @@ class LocalIPCKernelManager(KernelManager):
         return self._kernel_spec
 
 
-def warm() -> None:
+def warm_up() -> None:
     """What a kernel does as it starts, while the runner reads the client's files: import the heavy
     libraries and every stage's modules and load the report's labels, so the first notebook cell finds
     them loaded. Names stay out of the notebook's namespace (it runs as an ``exec_lines`` entry)."""
@@ -62,8 +62,8 @@ STAGE_MODULES = (
     "alerts", "audit", "brand", "charts", "motivation", "outputs", "pipeline", "planning", "portfolio",
     "questionnaire", "quality", "scorecard", "segmentation", "session", "show", "tracking",
 )  # fmt: skip
-WARM = '--IPKernelApp.exec_lines=__import__("salesaudit.kernel").kernel.warm()'
-"""The kernel argument that runs :func:`warm` before the kernel answers its first request."""
+WARM = '--IPKernelApp.exec_lines=__import__("salesaudit.kernel").kernel.warm_up()'
+"""The kernel argument that runs :func:`warm_up` before the kernel answers its first request."""
 
 
 KERNEL_BASE_MEMORY = 400 * 2**20
@@ -110,7 +110,7 @@ def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
     """Start ``n`` kernels for a run, yield their managers, shut them down at the end.
 
     Returns as soon as the processes are spawned: the kernels boot side by side and (``warm``) import
-    what the stages need (:func:`warm`) while the caller reads the client's files; the first request
+    what the stages need (:func:`warm_up`) while the caller reads the client's files; the first request
     waits for them. The IPC socket files live in a private (0700) temporary folder removed afterwards.
     """
     arguments = ["--HistoryManager.enabled=False", *([WARM] if warm else [])]

@@ -333,11 +333,16 @@ def _decode_head(path: Path, head: bytes, encoding: str) -> str:
             hint="use utf-8, utf-8-sig, cp1251 or utf-16 in inputs.<table>.read.encoding",
         ) from None
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"the file is not valid {encoding} text (byte {exc.start})",
-            file=str(path),
-            hint="set inputs.<table>.read.encoding in engagement.yaml (utf-8, cp1251, utf-16...)",
-        ) from None
+        raise _not_text(path, encoding, exc) from None
+
+
+def _not_text(path: Path, encoding: str, exc: UnicodeDecodeError) -> InputFileError:
+    """The error for bytes that do not decode in the file's encoding (head or whole file)."""
+    return InputFileError(
+        f"the file is not valid {encoding} text (byte {exc.start})",
+        file=str(path),
+        hint="set inputs.<table>.read.encoding in engagement.yaml (utf-8, cp1251, utf-16...)",
+    )
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -614,11 +619,7 @@ def _decode_all(path: Path, encoding: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise InputFileError(
-            f"the file is not valid {encoding} text (byte {exc.start})",
-            file=str(path),
-            hint="set inputs.<table>.read.encoding in engagement.yaml (utf-8, cp1251, utf-16...)",
-        ) from None
+        raise _not_text(path, encoding, exc) from None
 
 
 _NEWLINE = re.compile(rb"\r\n|\r|\n")

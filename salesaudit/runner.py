@@ -142,7 +142,7 @@ def execute_stages(
     todo = list(enumerate(stages, 1))
     lock = threading.Lock()
     timings: dict[str, float] = {}
-    failures: dict[int, BaseException] = {}
+    failures: dict[int, Exception] = {}
 
     def lane(km) -> None:
         used = False

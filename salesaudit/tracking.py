@@ -224,14 +224,22 @@ def _numbers(values: pd.Series, *, table: str, column: str) -> pd.Series:
     return values
 
 
-def _managers(values: pd.Series) -> np.ndarray:
-    """Manager names as an object array, blanks as the NA stand-in; each distinct name is looked at once
-    (thousands of lines share a few managers)."""
+def _per_value(values: pd.Series, clean, *, missing) -> np.ndarray:
+    """``clean`` (text Series -> array) applied once to each distinct value of ``values`` and spread
+    over the rows as an object array; ``missing`` where the value is NA (thousands of lines share a
+    few managers or activity types)."""
     codes, uniques = pd.factorize(values)
-    names = pd.Series(uniques, dtype="str")
-    blank = (names.isna() | (names.str.strip() == "")).to_numpy()
-    names = np.append(np.where(blank, _UNASSIGNED, names.to_numpy(dtype=object)), _UNASSIGNED)
-    return names[np.where(codes < 0, len(names) - 1, codes)].astype(object)
+    table = np.append(np.asarray(clean(pd.Series(uniques, dtype="str")), dtype=object), missing)
+    return table.astype(object)[np.where(codes < 0, len(table) - 1, codes)]
+
+
+def _managers(values: pd.Series) -> np.ndarray:
+    """Manager names as an object array, blanks as the NA stand-in."""
+    return _per_value(
+        values,
+        lambda names: np.where(names.str.strip() == "", _UNASSIGNED, names.to_numpy(dtype=object)),
+        missing=_UNASSIGNED,
+    )
 
 
 @dataclass
@@ -320,9 +328,11 @@ def _prepare(sales, plan_weekly, activities, as_of, activity_types=None) -> _Inp
         _require(activities, ("date", "manager", "type"), table="activities")
         mapping = {**ACTIVITY_TYPES, **{k.lower(): v for k, v in (activity_types or {}).items()}}
         aday = _day_numbers(activities["date"], table="activities", column="date")
-        codes, types = pd.factorize(activities["type"])
-        kinds_of = pd.Series(types, dtype="str").str.strip().str.lower().map(mapping).to_numpy(dtype=object)
-        kind = np.append(kinds_of, np.nan).astype(object)[np.where(codes < 0, len(kinds_of), codes)]
+        kind = _per_value(
+            activities["type"],
+            lambda types: types.str.strip().str.lower().map(mapping).to_numpy(dtype=object),
+            missing=np.nan,
+        )
         amanager = _managers(activities["manager"])
         a_after = (aday != _NAT) & (aday > as_day)
         mapped = pd.notna(kind)
