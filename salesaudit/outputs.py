@@ -57,12 +57,13 @@ def save_table(df: pd.DataFrame, name: str, *, run_dir: str | Path | None) -> pd
     """Write ``df`` to ``run_dir/tables/<name>.csv`` (UTF-8, ISO dates) when a run folder is given.
 
     Returns ``df`` unchanged, so a notebook can save and display in one line. Written atomically
-    (temporary file, then rename), so a crash never leaves half a table.
+    (temporary file, then rename), so a crash never leaves half a table; the temporary name is the
+    writing process's own, as two kernels of a run write tables side by side.
     """
     if run_dir is None:
         return df
     path = tables_dir(run_dir) / f"{name}.csv"
-    tmp = path.with_suffix(".csv.tmp")
+    tmp = path.with_suffix(f".csv.{os.getpid()}.tmp")
     df.to_csv(tmp, index=False, date_format="%Y-%m-%d")
     os.replace(tmp, path)
     return df

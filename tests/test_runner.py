@@ -188,3 +188,21 @@ def test_without_memory_for_two_copies_of_the_data_one_kernel_runs_every_stage(t
     assert seen["a"][0] == seen["b"][0] and seen["b"][1] >= seen["a"][2]  # one kernel, one after the other
     assert json.loads((out / "manifest.json").read_text())["kernels"] == 1
     assert any(line.startswith("memory: 1 kernel") for line in lines)
+
+
+def test_two_kernels_writing_the_same_table_do_not_trip_over_each_other(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    write = (
+        "import pandas as pd\nfrom salesaudit import outputs\n"
+        "for _ in range(200):\n    outputs.save_table(pd.DataFrame({'x': range(500)}), 'same', run_dir=run_dir)"
+    )
+    for name in ("a", "b"):
+        _notebook(notebooks / f"{name}.ipynb", write)
+    stages = tuple(runner.Stage(n, f"{n}.ipynb") for n in ("a", "b"))
+    out = runner.run(
+        tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, report=False, progress=lambda _: None
+    )
+    assert len((out / "tables" / "same.csv").read_text().splitlines()) == 501
+    assert not list((out / "tables").glob("*.tmp"))
