@@ -217,7 +217,7 @@ def _last_line(text: str) -> str:
 
 
 def run(
-    engagement: str | Path,
+    engagement: str | Path | config.Engagement,
     *,
     out: str | Path | None = None,
     stages: Sequence[Stage] = STAGES,
@@ -240,7 +240,7 @@ def run(
         When a notebook cell fails; the partial notebook stays in ``OUT/notebooks``.
     """
     t0 = time.perf_counter()
-    eng = config.load(engagement)
+    eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
     for stage in stages:
         check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
     from .kernel import affordable_kernels, local_kernels, usable_cores
@@ -367,11 +367,31 @@ def run_weekly(
     progress: Callable[[str], None] = print,
     notebooks: Path = NOTEBOOKS,
 ) -> Path:
-    """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week."""
-    if week is not None and not re.fullmatch(r"\d{4}-W\d{2}", week):
-        raise ConfigError("the week must look like 2026-W47", value=week)
+    """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week.
+
+    The week is checked before any kernel starts: it must exist and start on or before ``as_of``.
+    """
+    eng = config.load(engagement)  # loaded once: run() takes it as it is
+    if week is not None:
+        found = re.fullmatch(r"(\d{4})-W(\d{2})", week)
+        if not found:
+            raise ConfigError("the week must look like 2026-W47", value=week)
+        try:  # checked here, before any kernel starts: 2026-W60 is no week
+            monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        except ValueError:
+            raise ConfigError(
+                f"{found[1]} has no ISO week {int(found[2])}",
+                value=week,
+                hint="weeks run from W01 to W52 or W53",
+            ) from None
+        if monday > eng.as_of:
+            raise ConfigError(
+                f"the week starts after as_of ({eng.as_of}): there is nothing to track yet",
+                value=week,
+                hint="pick an earlier week, or move as_of in engagement.yaml to the newest export's date",
+            )
     return run(
-        engagement,
+        eng,
         out=out,
         stages=(Stage("weekly", "04_weekly.ipynb"),),
         progress=progress,

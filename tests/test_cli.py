@@ -4,6 +4,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
 from tests.conftest import TINY_YAML, make_engagement
@@ -70,3 +71,20 @@ def test_new_scaffolds_a_folder_that_loads(tmp_path):
     # refusing to scaffold over existing work
     again = _run("new", tmp_path / "acme")
     assert again.returncode == 1 and "not empty" in again.stderr
+
+
+@pytest.mark.parametrize("week", ["2026-W60", "2026-W00", "2025-W53"])  # 2025 has 52 ISO weeks
+def test_a_week_that_does_not_exist_is_exit_1_before_any_kernel(tmp_path, week):
+    eng = make_engagement(tmp_path / "e")
+    r = _run("weekly", eng, "--week", week, "--out", tmp_path / "o")
+    assert r.returncode == 1
+    assert "has no ISO week" in r.stderr and week in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()  # refused before anything ran
+
+
+def test_a_week_after_as_of_is_exit_1_before_any_kernel(tmp_path):
+    eng = make_engagement(tmp_path / "e")  # as_of 2026-11-25
+    r = _run("weekly", eng, "--week", "2026-W49", "--out", tmp_path / "o")
+    assert r.returncode == 1
+    assert "starts after as_of (2026-11-25)" in r.stderr and "Traceback" not in r.stderr
+    assert not (tmp_path / "o").exists()
