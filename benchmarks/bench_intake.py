@@ -10,10 +10,10 @@ What is measured, each in a fresh subprocess (so peak RSS is the side's own; imp
 including pandera's validation backends, which intake would otherwise load on its first validation):
 
 * **salesaudit** — ``config.load`` of an engagement folder whose ``inputs.sales`` is the CSV, then
-  :func:`salesaudit.intake.read_engagement` (read, map, parse numbers and dates, row accounting,
+  :func:`salesaudit.intake.canonical.read_engagement` (read, map, parse numbers and dates, row accounting,
   validation against the canonical schema), then per-client totals
   ``sales.groupby("client_id", sort=False)["amount"].sum()`` on the canonical table (whose
-  ``client_id`` is a categorical: see :data:`salesaudit.intake.CATEGORICAL`).
+  ``client_id`` is a categorical: see :data:`salesaudit.intake.canonical.CATEGORICAL`).
 * **duckdb (all columns)** — ``read_csv`` with typed columns (VARCHAR client and manager, DATE with
   ``dateformat='%d.%m.%Y'``, DOUBLE amount with ``decimal_separator=','``) and ``GROUP BY`` client,
   the query touching every column (sum of amount, count of dates and managers) so DuckDB converts all
@@ -108,7 +108,7 @@ def generate_csv(path: Path, rows: int, *, seed: int = 20261125) -> Path:
 
 
 def make_engagement(folder: Path, csv: Path) -> Path:
-    from salesaudit.templates import template_path
+    from salesaudit.engine.templates import template_path
 
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "engagement.yaml").write_text(ENGAGEMENT_YAML.format(csv=csv), encoding="utf-8")
@@ -141,8 +141,8 @@ def _import_lazily_loaded() -> None:
 
 def child(side: str, target: str) -> dict:
     if side == "salesaudit":
-        from salesaudit import config
-        from salesaudit.intake import read_engagement
+        from salesaudit.engine import config
+        from salesaudit.intake.canonical import read_engagement
 
         _import_lazily_loaded()
         start, cpu = time.perf_counter(), _cpu()
@@ -161,8 +161,8 @@ def child(side: str, target: str) -> dict:
             "total": float(totals.sum()),
         }
     if side == "demo":
-        from salesaudit import config
-        from salesaudit.intake import read_engagement
+        from salesaudit.engine import config
+        from salesaudit.intake.canonical import read_engagement
 
         start = time.perf_counter()
         intake = read_engagement(config.load(target))

@@ -20,7 +20,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from salesaudit.segmentation import analysis_window, segment_clients  # noqa: E402
+from salesaudit.clients.segmentation import analysis_window, segment_clients  # noqa: E402
 
 AS_OF = pd.Timestamp("2026-11-25")
 

@@ -1,9 +1,9 @@
 """salesaudit: a Jupyter playbook that audits a client's sales system and writes a branded report.
 
-Modules, in the order the data flows: ``config`` (engagement.yaml), ``intake`` (client files to the
-canonical tables of ``schemas``), ``quality`` (data-quality findings), ``segmentation`` (ABC/XYZ),
-``planning`` / ``workdays`` / ``motivation`` (plan), ``tracking`` (weekly plan vs fact), ``audit``
-(scorecard), ``charts``, ``report``, ``workbook``, ``runner`` and ``cli``.
+Sub-packages follow the playbook's stages, in the order the data flows: ``engine`` (engagement.yaml,
+session, runner), ``intake`` (client files to the canonical tables, data quality), ``clients`` (ABC/XYZ,
+portfolios), ``plan`` (decomposition, funnel, motivation), ``weekly`` (tracking, pipeline, alerts),
+``audit`` (key figures, scorecard) and ``report`` (display, charts, labels, HTML, PDF, workbook).
 """
 
 __version__ = "0.1.0"

@@ -61,7 +61,7 @@ def demo(
 ) -> None:
     """Generate the built-in demo client and run the whole playbook on it."""
     from .demo import generate_demo
-    from .runner import run
+    from .engine.runner import run
 
     if (engagement / "engagement.yaml").is_file():
         _progress(f"demo engagement: {engagement.resolve()} (already generated)")
@@ -85,7 +85,7 @@ def new(
     ] = None,
 ) -> None:
     """Scaffold an engagement folder: engagement.yaml, brand.yml, questionnaire, data/."""
-    from .scaffold import scaffold
+    from .engine.scaffold import scaffold
 
     path = scaffold(folder, client=client or folder.name, lang=lang, preset=preset)
     typer.echo(f"created {path}")
@@ -104,9 +104,9 @@ def validate(
     ] = None,
 ) -> None:
     """Read the client's files and report data quality, without running the playbook."""
-    from . import config
-    from .intake import read_engagement
-    from .quality import quality_summary
+    from .engine import config
+    from .intake.canonical import read_engagement
+    from .intake.quality import quality_summary
 
     eng = config.load(engagement)
     intake = read_engagement(eng)
@@ -133,7 +133,7 @@ def run_cmd(
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
 ) -> None:
     """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
-    from .runner import run
+    from .engine.runner import run
 
     run_dir = run(engagement, out=out, progress=_progress)
     typer.echo(f"report: {run_dir / 'report.html'}")
@@ -149,7 +149,7 @@ def weekly(
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
 ) -> None:
     """The weekly flash report: plan vs fact for one week, alerts, next steps."""
-    from .runner import run_weekly
+    from .engine.runner import run_weekly
 
     run_dir = run_weekly(engagement, week=week, out=out, progress=_progress)
     typer.echo(f"report: {run_dir / 'report.html'}")

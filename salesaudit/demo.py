@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .engine.templates import template_path
 from .exceptions import ConfigError
-from .templates import template_path
 from .workdays import working_day_calendar
 
 # --------------------------------------------------------------------------------------------------

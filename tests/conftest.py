@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from salesaudit.templates import template_path
+from salesaudit.engine.templates import template_path
 
 TINY_SALES = (
     "\ufeffДата;Клиент;Сумма;Менеджер;Документ\n"
@@ -63,7 +63,7 @@ def demo_engagement(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def demo_run(demo_engagement, tmp_path_factory) -> Path:
     """One full run of the playbook on the demo (the end-to-end tests read its output)."""
-    from salesaudit.runner import run
+    from salesaudit.engine.runner import run
 
     out = tmp_path_factory.mktemp("run") / "out"
     return run(demo_engagement, out=out, progress=lambda _: None)

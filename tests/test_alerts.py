@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 import salesaudit
-from salesaudit.alerts import RULES, detect_alerts, silent_clients
 from salesaudit.exceptions import DataError
+from salesaudit.weekly.alerts import RULES, detect_alerts, silent_clients
 
 # June 2026 (RU): 12 Jun off; parts 1-7 (5 working days), 8-14 (4), 15-21 (5), 22-28 (5), 29-30 (2).
 JUNE = [("2026-06-01", "2026-06-07", 250), ("2026-06-08", "2026-06-14", 200)]
@@ -195,8 +195,8 @@ def test_alerts_table_columns_and_order(plan, sales):
 
 def test_every_tracking_label_is_used_and_translated():
     package = Path(salesaudit.__file__).parent
-    labels = yaml.safe_load((package / "labels" / "tracking.yaml").read_text(encoding="utf-8"))
-    code = "".join((package / name).read_text(encoding="utf-8") for name in ("alerts.py", "tracking.py"))
+    labels = yaml.safe_load((package / "report" / "labels" / "tracking.yaml").read_text(encoding="utf-8"))
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted((package / "weekly").glob("*.py")))
     used = set(re.findall(r'"(tracking\.(?:alert|who|activity|unit)\.[a-z_]+)"', code))
     assert used == set(labels)
     for key, texts in labels.items():

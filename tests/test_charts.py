@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from salesaudit import charts  # noqa: E402
+from salesaudit.report import charts  # noqa: E402
 
 LONG = "Класс в прошлом периоде → класс в текущем периоде по выручке клиента"
 

@@ -1,7 +1,7 @@
 import pytest
 import yaml
 
-from salesaudit import config
+from salesaudit.engine import config
 from salesaudit.exceptions import ConfigError
 from tests.conftest import TINY_YAML, make_engagement
 

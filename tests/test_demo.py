@@ -19,8 +19,8 @@ import pytest
 import yaml
 
 from salesaudit.demo import DEMO_FACTS, generate_demo
+from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import ConfigError
-from salesaudit.templates import template_path
 from salesaudit.workdays import working_days_between
 
 AS_OF = pd.Timestamp("2026-11-25")

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesaudit.exceptions import ConfigError
-from salesaudit.funnel import activity_norms, funnel_rates, label_source
+from salesaudit.plan.funnel import activity_norms, funnel_rates, label_source
 
 
 def sales_lines(rows, *, documents=True) -> pd.DataFrame:

@@ -18,7 +18,7 @@ How a key counts as *used* (documented here, checked below):
    ``plan_weekly``). Families are discovered from the code, not listed by hand.
 
 A key is *missing* when a wrapper call names it (rule 2) and the catalog lacks it, or when an f-string
-family has no key at all. Labels live in ``salesaudit/labels/*.yaml``; a failure names the key and file.
+family has no key at all. Labels live in ``salesaudit/report/labels/*.yaml``; a failure names the key and file.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import pytest
 import yaml
 
 import salesaudit
-from salesaudit.i18n import LANGUAGES, catalog, t
+from salesaudit.report.i18n import LANGUAGES, catalog, t
 
 PACKAGE = Path(salesaudit.__file__).parent
 NOTEBOOKS = PACKAGE.parent / "notebooks"
@@ -45,7 +45,7 @@ PLURAL_FORMS = {"ru": {"one", "few", "many", "other"}, "en": {"one", "other"}}
 
 def _label_files() -> dict[str, dict]:
     out = {}
-    for entry in sorted(resources.files("salesaudit.labels").iterdir(), key=lambda p: p.name):
+    for entry in sorted(resources.files("salesaudit.report.labels").iterdir(), key=lambda p: p.name):
         if entry.name.endswith(".yaml"):
             out[entry.name] = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
     return out
@@ -257,7 +257,7 @@ def test_the_usage_rules_themselves():
 
 
 def test_headline_sections_and_check_texts_exist_in_both_languages():
-    from salesaudit.scorecard import AREAS, CHECKS, HEADLINES, STATUSES
+    from salesaudit.audit.scorecard import AREAS, CHECKS, HEADLINES, STATUSES
 
     for spec in HEADLINES.values():
         assert t(spec["section"], "ru") and t(spec["section"], "en")

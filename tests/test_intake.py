@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
 
-from salesaudit import config
+from salesaudit.engine import config
 from salesaudit.exceptions import DataError, InputFileError
-from salesaudit.intake import read_engagement
-from salesaudit.parsing import parse_dates, parse_numbers
+from salesaudit.intake.canonical import read_engagement
+from salesaudit.intake.parsing import parse_dates, parse_numbers
 from tests.conftest import TINY_YAML, make_engagement
 
 
@@ -79,13 +79,13 @@ import shutil  # noqa: E402
 import numpy as np  # noqa: E402
 import yaml  # noqa: E402
 
-from salesaudit.intake import (  # noqa: E402
+from salesaudit.engine.templates import template_path  # noqa: E402
+from salesaudit.intake.canonical import (  # noqa: E402
     REJECTED_COLUMNS,
     localize_rejected,
     read_file,
     reason_text,
 )
-from salesaudit.templates import template_path  # noqa: E402
 
 
 def _eng(folder, inputs: dict, files: dict):
@@ -274,11 +274,11 @@ def test_read_file_keeps_every_row_accounted(tiny):
 
 import pyarrow as pa  # noqa: E402
 
-from salesaudit.funnel import funnel_rates  # noqa: E402
-from salesaudit.intake import CATEGORICAL, as_categoricals  # noqa: E402
-from salesaudit.parsing import DictColumn  # noqa: E402
-from salesaudit.quality import similar_names  # noqa: E402
-from salesaudit.session import load_intake, save_intake  # noqa: E402
+from salesaudit.engine.session import load_intake, save_intake  # noqa: E402
+from salesaudit.intake.canonical import CATEGORICAL, as_categoricals  # noqa: E402
+from salesaudit.intake.parsing import DictColumn  # noqa: E402
+from salesaudit.intake.quality import similar_names  # noqa: E402
+from salesaudit.plan.funnel import funnel_rates  # noqa: E402
 
 HEADER = "Дата;Клиент;Сумма;Менеджер;Товар;Документ;Контрагент\n"
 FULL_MAP = {

@@ -19,10 +19,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from salesaudit import config
+from salesaudit.engine import config
+from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import DataError, InputFileError, SalesAuditError
-from salesaudit.intake import read_engagement
-from salesaudit.templates import template_path
+from salesaudit.intake.canonical import read_engagement
 
 BASE_COLUMNS = {"date": "Дата", "client_id": "Клиент", "amount": "Сумма"}
 
@@ -587,7 +587,7 @@ CASES = [
 
 
 def _cross_file(intake, expected: int) -> None:
-    from salesaudit.quality import quality_checks
+    from salesaudit.intake.quality import quality_checks
 
     checks = quality_checks(intake.tables, intake.rejected).set_index("check")
     assert checks.loc["duplicate_across_files", "count"] == expected

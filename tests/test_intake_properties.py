@@ -24,11 +24,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from salesaudit import config
+from salesaudit.engine import config
+from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import DataError
-from salesaudit.intake import WHOLE_COLUMN, read_engagement
-from salesaudit.readers import TOTAL_PATTERN
-from salesaudit.templates import template_path
+from salesaudit.intake.canonical import WHOLE_COLUMN, read_engagement
+from salesaudit.intake.readers import TOTAL_PATTERN
 
 ALPHABET = "АБВгдеЁёжЩыьЮя abcXYZ019;,\"'«»-.\n/"
 BAD_AMOUNTS = ["н/д", "abc", "1,2,3", "#ЗНАЧ!"]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.motivation import (
+from salesaudit.plan.motivation import (
     SCENARIO_COLUMNS,
     historical_attainment,
     income_ceiling,

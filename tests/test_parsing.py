@@ -10,7 +10,7 @@ import pyarrow as pa
 import pytest
 
 from salesaudit.exceptions import DataError
-from salesaudit.parsing import (
+from salesaudit.intake.parsing import (
     detect_decimal,
     missing_mask,
     parse_date_array,

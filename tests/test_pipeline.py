@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.pipeline import (
+from salesaudit.weekly.pipeline import (
     classify_deals,
     pipeline_coverage,
     stale_deals,

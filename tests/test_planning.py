@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.planning import (
+from salesaudit.plan.decomposition import (
     MONTHLY_COLUMNS,
     WEEKLY_COLUMNS,
     allocate,
@@ -584,12 +584,10 @@ def test_twelve_managers_a_year_in_well_under_a_second():
 
 def test_every_plan_label_is_used_and_every_used_label_exists():
     labels = yaml.safe_load(
-        resources.files("salesaudit.labels").joinpath("plan.yaml").read_text(encoding="utf-8")
+        resources.files("salesaudit.report.labels").joinpath("plan.yaml").read_text(encoding="utf-8")
     )
-    package = Path(resources.files("salesaudit"))
-    code = "".join(
-        (package / f).read_text(encoding="utf-8") for f in ("planning.py", "funnel.py", "motivation.py")
-    )
+    package = Path(resources.files("salesaudit")) / "plan"
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted(package.glob("*.py")))
     used = set(re.findall(r'"(plan\.(?:note|source|motivation)\.[a-z_.]+)"', code))
     assert set(labels) == used
     for texts in labels.values():

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from salesaudit.clients.portfolio import concentration, manager_portfolios, pareto_curve
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.portfolio import concentration, manager_portfolios, pareto_curve
 
 AS_OF = "2026-11-25"  # window 2025-11-01 .. 2026-10-31
 

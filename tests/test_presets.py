@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from salesaudit import config
+from salesaudit.engine import config
+from salesaudit.engine.scaffold import scaffold
+from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import ConfigError
-from salesaudit.intake import read_engagement
-from salesaudit.presets import PRESETS, preset_alternatives, preset_columns, preset_inputs
-from salesaudit.scaffold import scaffold
-from salesaudit.templates import template_path
+from salesaudit.intake.canonical import read_engagement
+from salesaudit.intake.presets import PRESETS, preset_alternatives, preset_columns, preset_inputs
 
 AMOCRM = (
     "\ufeffID;Название сделки;Бюджет;Ответственный;Дата создания;Кем создана;Дата закрытия;Теги;"
@@ -357,7 +357,7 @@ def test_unknown_preset_and_table_without_mapping_fail_in_config(tiny):
 
 
 def test_a_deal_export_shared_by_two_tables_is_read_once(tmp_path, monkeypatch):
-    from salesaudit import intake as intake_module
+    from salesaudit.intake import canonical as intake_module
 
     calls = []
     original = intake_module.read_raw

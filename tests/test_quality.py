@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesaudit import config
-from salesaudit.intake import Intake, read_engagement
-from salesaudit.quality import (
+from salesaudit.engine import config
+from salesaudit.intake.canonical import Intake, read_engagement
+from salesaudit.intake.quality import (
     QUALITY_COLUMNS,
     describe,
     normalise_name,
@@ -196,9 +196,9 @@ def test_every_intake_and_quality_label_is_used_and_translated():
     import yaml
 
     package = Path(resources.files("salesaudit"))
-    code = "".join((package / f).read_text(encoding="utf-8") for f in ("intake.py", "quality.py"))
+    code = "".join(p.read_text(encoding="utf-8") for p in sorted((package / "intake").glob("*.py")))
     for area, pattern in (("intake", r'"(intake\.reject\.[a-z_]+)"'), ("quality", r'"(quality\.[a-z_]+)"')):
-        labels = yaml.safe_load((package / "labels" / f"{area}.yaml").read_text(encoding="utf-8"))
+        labels = yaml.safe_load((package / "report" / "labels" / f"{area}.yaml").read_text(encoding="utf-8"))
         assert set(re.findall(pattern, code)) == set(labels), area
         for key, texts in labels.items():
             assert set(texts) == {"ru", "en"} and all(texts.values()), key

@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesaudit.config import ReadOptions
+from salesaudit.engine.config import ReadOptions
 from salesaudit.exceptions import InputFileError
-from salesaudit.readers import (
+from salesaudit.intake.readers import (
     detect_encoding,
     find_header,
     read_raw,

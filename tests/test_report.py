@@ -1,10 +1,10 @@
 import nbformat
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from salesaudit import config
-from salesaudit.brand import load_brand
-from salesaudit.report import external_urls, render_html, write_pdf
-from salesaudit.show import heading_html, table_html
+from salesaudit.engine import config
+from salesaudit.report.brand import load_brand
+from salesaudit.report.html import external_urls, render_html, write_pdf
+from salesaudit.report.show import heading_html, table_html
 
 
 def _nb(html_snippets):

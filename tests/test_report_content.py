@@ -15,10 +15,10 @@ import yaml
 from bs4 import BeautifulSoup
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
-from salesaudit import config
-from salesaudit.brand import load_brand
-from salesaudit.report import BACK_TAG, FRONT_TAG, merge_notebooks, render_html
-from salesaudit.scorecard import CHECKS, STATUSES
+from salesaudit.audit.scorecard import CHECKS, STATUSES
+from salesaudit.engine import config
+from salesaudit.report.brand import load_brand
+from salesaudit.report.html import BACK_TAG, FRONT_TAG, merge_notebooks, render_html
 
 ROOT = Path(__file__).resolve().parent.parent
 SECTIONS = ["summary", "audit", "clients", "plan", "weekly", "appendix"]
@@ -179,7 +179,7 @@ def test_print_quality_inspected_like_a_reader(demo_run, tmp_path):
 @pytest.fixture(scope="module")
 def english_run(demo_engagement, tmp_path_factory):
     """The demo with ``language: en`` in its engagement.yaml, run once."""
-    from salesaudit.runner import run
+    from salesaudit.engine.runner import run
 
     folder = tmp_path_factory.mktemp("demo_en") / "engagement"
     shutil.copytree(demo_engagement, folder, ignore=shutil.ignore_patterns("output"))

@@ -5,7 +5,7 @@ import shutil
 import nbformat
 import pytest
 
-from salesaudit import runner
+from salesaudit.engine import runner
 from salesaudit.exceptions import SalesAuditError, StageError
 
 AUDIT = runner.STAGES[:1]
@@ -136,7 +136,7 @@ def _clocks(folder, names):
 
 
 def test_two_kernels_run_two_stages_at_once(tiny, tmp_path, monkeypatch):
-    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    monkeypatch.setattr("salesaudit.engine.kernel.usable_cores", lambda: 2)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     for name in ("a", "b", "c"):
@@ -157,7 +157,7 @@ def test_two_kernels_run_two_stages_at_once(tiny, tmp_path, monkeypatch):
 
 
 def test_after_a_failure_no_new_stage_starts(tiny, tmp_path, monkeypatch):
-    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    monkeypatch.setattr("salesaudit.engine.kernel.usable_cores", lambda: 2)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     _notebook(notebooks / "a.ipynb", "raise ValueError('stage a is broken')")
@@ -173,8 +173,8 @@ def test_after_a_failure_no_new_stage_starts(tiny, tmp_path, monkeypatch):
 
 
 def test_without_memory_for_two_copies_of_the_data_one_kernel_runs_every_stage(tiny, tmp_path, monkeypatch):
-    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
-    monkeypatch.setattr("salesaudit.kernel.KERNEL_BASE_MEMORY", 2**60)  # no machine has room for two
+    monkeypatch.setattr("salesaudit.engine.kernel.usable_cores", lambda: 2)
+    monkeypatch.setattr("salesaudit.engine.kernel.KERNEL_BASE_MEMORY", 2**60)  # no machine has room for two
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     for name in ("a", "b"):
@@ -191,11 +191,11 @@ def test_without_memory_for_two_copies_of_the_data_one_kernel_runs_every_stage(t
 
 
 def test_two_kernels_writing_the_same_table_do_not_trip_over_each_other(tiny, tmp_path, monkeypatch):
-    monkeypatch.setattr("salesaudit.kernel.usable_cores", lambda: 2)
+    monkeypatch.setattr("salesaudit.engine.kernel.usable_cores", lambda: 2)
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     write = (
-        "import pandas as pd\nfrom salesaudit import outputs\n"
+        "import pandas as pd\nfrom salesaudit.engine import outputs\n"
         "for _ in range(200):\n    outputs.save_table(pd.DataFrame({'x': range(500)}), 'same', run_dir=run_dir)"
     )
     for name in ("a", "b"):

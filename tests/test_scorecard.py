@@ -6,11 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from salesaudit import scorecard
-from salesaudit.config import ScorecardSettings
-from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.questionnaire import QUESTIONS, load_answers, questionnaire_text
-from salesaudit.scorecard import (
+from salesaudit.audit import scorecard
+from salesaudit.audit.questionnaire import QUESTIONS, load_answers, questionnaire_text
+from salesaudit.audit.scorecard import (
     CHECKS,
     DEFAULT_THRESHOLDS,
     FINDING_COLUMNS,
@@ -20,6 +18,8 @@ from salesaudit.scorecard import (
     summary_figures,
     top_recommendations,
 )
+from salesaudit.engine.config import ScorecardSettings
+from salesaudit.exceptions import ConfigError, DataError
 
 AS_OF = "2026-11-25"
 
@@ -120,8 +120,8 @@ def test_config_defaults_equal_the_scorecard_defaults():
 
 
 def test_the_template_documents_every_threshold_with_its_default(tmp_path):
-    from salesaudit.config import parse
-    from salesaudit.templates import template_path
+    from salesaudit.engine.config import parse
+    from salesaudit.engine.templates import template_path
 
     lines = template_path("engagement.yaml").read_text(encoding="utf-8").splitlines()
     start = lines.index(next(line for line in lines if line.startswith("# scorecard:")))

@@ -15,9 +15,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.i18n import t
-from salesaudit.segmentation import (
+from salesaudit.clients.segmentation import (
     CLIENT_COLUMNS,
     MIGRATION_FROM,
     MIGRATION_TO,
@@ -35,6 +33,8 @@ from salesaudit.segmentation import (
     shared_clients,
     xyz_classes,
 )
+from salesaudit.exceptions import ConfigError, DataError
+from salesaudit.report.i18n import t
 
 AS_OF = "2026-11-25"  # window 2025-11-01 .. 2026-10-31, previous 2024-11-01 .. 2025-10-31
 
@@ -761,7 +761,9 @@ def findings_table():
 def test_findings_cover_every_clients_label(findings_table):
     out = findings(findings_table, lang="en")
     keys = [f["key"] for f in out]
-    labels = yaml.safe_load(resources.files("salesaudit.labels").joinpath("clients.yaml").read_text("utf-8"))
+    labels = yaml.safe_load(
+        resources.files("salesaudit.report.labels").joinpath("clients.yaml").read_text("utf-8")
+    )
     assert set(keys) == set(labels)  # every label is used, every finding has a label
     assert len(keys) == len(set(keys))
     for f in out:

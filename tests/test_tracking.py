@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.tracking import (
+from salesaudit.weekly.tracking import (
     backtest,
     resolve_thresholds,
     summarise_backtest,

@@ -9,8 +9,8 @@ import sys
 import pandas as pd
 import pytest
 
-from salesaudit import runner
 from salesaudit.demo import DEMO_FACTS
+from salesaudit.engine import runner
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("weekly")]
 

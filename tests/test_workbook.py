@@ -1,9 +1,9 @@
 import openpyxl
 import pandas as pd
 
-from salesaudit import config
-from salesaudit.outputs import save_table
-from salesaudit.workbook import needs_neutralising, write_workbook
+from salesaudit.engine import config
+from salesaudit.engine.outputs import save_table
+from salesaudit.report.workbook import needs_neutralising, write_workbook
 
 
 def test_formula_like_text_is_stored_as_quoted_text(tiny, tmp_path):

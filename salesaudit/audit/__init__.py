@@ -1,0 +1,1 @@
+"""Audit stage: key figures, the diagnostic scorecard and the interview questionnaire."""

@@ -1,0 +1,236 @@
+"""The audit stage: the key figures of the sales system, and the inputs the scorecard evaluates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..clients.segmentation import analysis_window  # one definition of the window for every stage
+
+
+def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.DataFrame:
+    """Headline numbers over the analysis window.
+
+    Returns
+    -------
+    DataFrame with columns ``figure`` (an id), ``value``, ``kind`` (money/int/percent/date).
+    """
+    start, end = analysis_window(as_of=as_of, window_months=window_months)
+    win = sales[(sales["date"] >= start) & (sales["date"] <= end)]
+    prev = sales[(sales["date"] >= start - pd.DateOffset(months=window_months)) & (sales["date"] < start)]
+    revenue = float(win["amount"].sum())
+    prev_revenue = float(prev["amount"].sum())
+    rows = [
+        ("revenue", revenue, "money"),
+        ("growth", revenue / prev_revenue - 1 if prev_revenue > 0 else float("nan"), "percent"),
+        ("clients", int(win.loc[win["amount"] > 0, "client_id"].nunique()), "int"),
+        ("managers", int(win["manager"].nunique()) if "manager" in win else float("nan"), "int"),
+        ("lines", int(len(win)), "int"),
+        ("history_from", sales["date"].min(), "date"),
+        ("history_to", sales["date"].max(), "date"),
+    ]
+    return pd.DataFrame(rows, columns=["figure", "value", "kind"])
+
+
+@dataclass
+class AuditInputs:
+    """What the audit stage evaluates, gathered from an opened engagement by :func:`gather_inputs`.
+
+    Attributes
+    ----------
+    checks
+        Keyword arguments of :func:`salesaudit.audit.scorecard.evaluate_checks` (tables, results, settings).
+    plan
+        The plan stage's :class:`salesaudit.plan.decomposition.PlanResult`, or None when it cannot be built.
+    answers
+        The interview answers (:func:`salesaudit.audit.questionnaire.load_answers`).
+    backtest
+        :func:`salesaudit.weekly.tracking.backtest` output, or None.
+    unavailable
+        Plain-text reasons for the results that could not be computed (shown in the report's appendix).
+    """
+
+    checks: dict
+    plan: object | None
+    answers: dict
+    backtest: pd.DataFrame | None
+    unavailable: list[str] = field(default_factory=list)
+
+    @property
+    def target(self) -> float | None:
+        """The plan's year target (None without a plan)."""
+        return None if self.plan is None else float(self.plan.target)
+
+    @property
+    def clients(self) -> pd.DataFrame | None:
+        """The client table of the clients stage (None when it could not be built)."""
+        return self.checks.get("clients")
+
+
+def gather_inputs(session) -> AuditInputs:
+    """Compute every stage result the scorecard reads, with the engagement's settings.
+
+    The same functions and settings as the stage notebooks (so the figures agree): the client table
+    (:meth:`Session.segment`), the plan (:meth:`Session.plan`), past attainment, the income ceiling,
+    weekly tracking and its backtest, pipeline coverage and stale deals, the data-quality checks. A
+    result whose data is missing is None; one that fails on the client's data (a
+    :class:`~salesaudit.exceptions.SalesAuditError`, e.g. no history to derive a target from) is None
+    and its message goes to ``unavailable`` — the checks that need it are then ``unknown``.
+    """
+    from ..exceptions import SalesAuditError
+    from ..intake import quality
+    from ..plan import motivation
+    from ..weekly import pipeline, tracking
+    from .questionnaire import load_answers
+
+    s, eng = session, session.eng
+    unavailable: list[str] = []
+
+    def attempt(what, fn):
+        try:
+            return fn()
+        except SalesAuditError as exc:
+            unavailable.append(f"{what}: {str(exc).splitlines()[0]}")
+            return None
+
+    sales, activities, deals = s.table("sales"), s.table("activities"), s.table("pipeline")
+    managers, targets = s.table("managers"), s.table("targets")
+    sc = eng.scorecard
+    answers = attempt("questionnaire", lambda: load_answers(eng.path(eng.questionnaire))) or {}
+    clients = attempt("segmentation", s.segment)
+    plan = attempt("plan", s.plan)
+    th = s.thresholds()
+    history = ceiling = weekly = week = coverage = stale = backtest = None
+    if targets is not None and len(targets):
+        history = attempt(
+            "historical attainment",
+            lambda: motivation.historical_attainment(
+                sales, targets, as_of=s.as_of, soft=sc.soft_attainment, hard=sc.hard_attainment, lang=s.lang
+            ),
+        )
+    if plan is not None:
+        if managers is not None and {"salary", "commission_rate"} <= set(managers.columns):
+            ceiling = attempt(
+                "income ceiling",
+                lambda: motivation.income_ceiling(
+                    managers,
+                    plan.monthly,
+                    comfortable_income=eng.motivation.comfortable_income,
+                    sales=sales if "manager" in sales.columns else None,
+                    as_of=s.as_of,
+                ),
+            )
+        common = {"plan_weekly": plan.weekly, "as_of": s.as_of, "country": eng.country, "thresholds": th}
+        weekly = attempt(
+            "weekly tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
+        )
+        week = attempt("tracked week", lambda: tracking.track_week(sales, activities=activities, **common))
+        backtest = attempt("backtest", lambda: tracking.backtest(sales, **common))
+    if deals is not None and len(deals):
+        if week is not None:
+            coverage = attempt(
+                "pipeline coverage",
+                lambda: pipeline.pipeline_coverage(
+                    deals, tracking=week, as_of=s.as_of, default_win_rate=eng.funnel.win_rate
+                ),
+            )
+        stale = attempt(
+            "stale deals",
+            lambda: pipeline.stale_deals(deals, as_of=s.as_of, stale_factor=eng.tracking.stale_factor),
+        )
+    checks_quality = attempt(
+        "data quality", lambda: quality.quality_checks(s.intake.tables, s.intake.rejected)
+    )
+    thresholds = sc.model_dump() | {"activity_alert": eng.tracking.activity_alert}
+    checks = {
+        "sales": sales,
+        "as_of": s.as_of,
+        "answers": answers,
+        "clients": clients,
+        "register": s.table("clients"),
+        "managers": managers,
+        "targets": targets,
+        "seasonality": plan.seasonality if plan is not None else None,
+        "history": history,
+        "ceiling": ceiling,
+        "pipeline": deals,
+        "activities": activities,
+        "tracking": weekly,
+        "coverage": coverage,
+        "stale": stale,
+        "backtest": backtest,
+        "quality": checks_quality,
+        "window_months": eng.window_months,
+        "comfortable_income": eng.motivation.comfortable_income,
+        "lang": s.lang,
+        "currency": eng.currency,
+        "thresholds": thresholds,
+    }
+    return AuditInputs(checks=checks, plan=plan, answers=answers, backtest=backtest, unavailable=unavailable)
+
+
+def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, unavailable=()) -> list[str]:
+    """The conventions behind the report's figures, one sentence each, for the appendix: analysis
+    window, ABC boundary rule, XYZ on the population σ, dormancy, working-day calendar (the ``holidays``
+    package for the engagement's country), seasonality source, weeks, rounding — and what could not be
+    computed.
+
+    Parameters
+    ----------
+    eng
+        The engagement (:class:`salesaudit.engine.config.Engagement`).
+    lang
+        Language of the sentences.
+    seasonality
+        ``PlanResult.seasonality`` (month, index, source, years), if there is a plan.
+    unavailable
+        Plain-text reasons of :class:`AuditInputs`.
+
+    Examples
+    --------
+    >>> from salesaudit.engine.config import Engagement
+    >>> eng = Engagement.model_validate({"client": {"name": "X"}, "as_of": "2026-11-25",
+    ...     "inputs": {"sales": {"files": ["s.csv"]}}, "plan": {"year": 2026}})
+    >>> method_notes(eng, lang="en")[0]
+    'Analysis window: the last 12 full months before 11/25/26, from 11/1/25 to 10/31/26.'
+    """
+    from importlib import metadata
+
+    from ..report.formatting import fmt_date, fmt_percent
+    from ..report.i18n import t
+
+    start, end = analysis_window(as_of=eng.as_of, window_months=eng.window_months)
+    seg, xyz = eng.segmentation, eng.xyz
+    pct = lambda v: fmt_percent(v, lang=lang)  # noqa: E731
+    notes = [
+        t(
+            "audit.method.window",
+            lang,
+            months=eng.window_months,
+            as_of=fmt_date(eng.as_of, lang=lang),
+            start=fmt_date(start, lang=lang),
+            end=fmt_date(end, lang=lang),
+        ),
+        t(f"audit.method.abc_{seg.rule}", lang, a=pct(seg.cutoffs[0]), b=pct(seg.cutoffs[1])),
+        t("audit.method.xyz", lang, x=pct(xyz.x), y=pct(xyz.y), months=xyz.new_months),
+        t("audit.method.dormant", lang, months=seg.dormant_months),
+    ]
+    try:
+        version = metadata.version("holidays")
+    except metadata.PackageNotFoundError:  # pragma: no cover - holidays is a dependency
+        version = "?"
+    notes.append(t("audit.method.calendar", lang, country=eng.country, version=version))
+    if seasonality is not None and len(seasonality):
+        if (seasonality["source"] == "history").all():
+            notes.append(t("audit.method.seasonality_history", lang, years=str(seasonality["years"].iloc[0])))
+        else:
+            notes.append(t("audit.method.seasonality_days", lang))
+    notes += [
+        t("audit.method.weeks", lang),
+        t("audit.method.rounding", lang),
+        t("audit.method.returns", lang),
+    ]
+    if unavailable:
+        notes.append(t("audit.method.unavailable", lang, items="; ".join(unavailable)))
+    return notes

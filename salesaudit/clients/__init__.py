@@ -1,0 +1,1 @@
+"""Clients stage: ABC(D), XYZ, potential, migration; manager portfolios and concentration."""

@@ -1,0 +1,1 @@
+"""The run machinery: engagement.yaml, the notebook session, outputs, kernels, the runner, scaffolding."""

@@ -1,0 +1,131 @@
+"""A Jupyter kernel in this very interpreter, reached over IPC sockets.
+
+Whatever kernels the machine has registered, the playbook's notebooks run in ``sys.executable`` (the
+environment ``salesaudit`` is installed in), and the runner talks to the kernel through Unix-domain
+sockets in a private temporary folder: client data never cross the network stack, not even loopback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import KernelManager
+from traitlets import default
+
+KERNEL_ENV = {
+    "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    "PYTHONWARNINGS": "ignore",
+}
+
+
+class LocalIPCKernelManager(KernelManager):
+    """A kernel manager whose kernel is ``sys.executable -m ipykernel_launcher`` over IPC."""
+
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc"
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        if self._kernel_spec is None:
+            self._kernel_spec = KernelSpec(
+                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                display_name=f"Python ({sys.executable})",
+                language="python",
+                env=KERNEL_ENV,
+            )
+        return self._kernel_spec
+
+
+def warm_up() -> None:
+    """What a kernel does as it starts, while the runner reads the client's files: import the heavy
+    libraries and every stage's modules and load the report's labels, so the first notebook cell finds
+    them loaded. Names stay out of the notebook's namespace (it runs as an ``exec_lines`` entry)."""
+    import importlib
+
+    for name in ("pandas", "numpy", "matplotlib.pyplot", "seaborn", "IPython.display"):
+        importlib.import_module(name)
+    for name in STAGE_MODULES:
+        importlib.import_module(f"salesaudit.{name}")
+    from ..report.i18n import catalog
+
+    catalog()
+
+
+STAGE_MODULES = (
+    "weekly.alerts", "audit.keyfigures", "report.brand", "report.charts", "plan.motivation", "engine.outputs",
+    "weekly.pipeline", "plan.decomposition", "clients.portfolio", "audit.questionnaire", "intake.quality",
+    "audit.scorecard", "clients.segmentation", "engine.session", "report.show", "weekly.tracking",
+)  # fmt: skip
+WARM = '--IPKernelApp.exec_lines=__import__("salesaudit.engine.kernel").engine.kernel.warm_up()'
+"""The kernel argument that runs :func:`warm_up` before the kernel answers its first request."""
+
+
+KERNEL_BASE_MEMORY = 400 * 2**20
+"""Bytes a warmed kernel takes before it loads any client data (measured: about 190 MB; doubled)."""
+KERNEL_DATA_FACTOR = 8
+"""A kernel's memory per byte of the canonical tables it loads: the tables, their derived frames and
+the stages' intermediate results. On the demo (12.5 MB of tables, kernels peaking at 342 MB) it comes
+to about 12, but much of that is charts and buffers that do not grow with the data: 8 is an assumption
+for large exports, not a measurement."""
+
+
+def affordable_kernels(n: int, *, data_bytes: int, available: int | None = None) -> int:
+    """How many of ``n`` kernels the machine's free memory holds, at least one.
+
+    Each kernel keeps its own copy of the client's tables, so on a large export and a small laptop two
+    kernels could push the machine into swap; one kernel then runs the stages one after another.
+    ``available`` defaults to what the operating system reports as available now; 80 % of it is used.
+
+    Examples
+    --------
+    >>> affordable_kernels(2, data_bytes=10**7, available=16 * 2**30)
+    2
+    >>> affordable_kernels(2, data_bytes=10**9, available=8 * 2**30)
+    1
+    """
+    if available is None:
+        import psutil
+
+        available = psutil.virtual_memory().available
+    per_kernel = KERNEL_BASE_MEMORY + KERNEL_DATA_FACTOR * data_bytes
+    return max(1, min(n, int(0.8 * available // per_kernel)))
+
+
+def usable_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+@contextmanager
+def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
+    """Start ``n`` kernels for a run, yield their managers, shut them down at the end.
+
+    Returns as soon as the processes are spawned: the kernels boot side by side and (``warm``) import
+    what the stages need (:func:`warm_up`) while the caller reads the client's files; the first request
+    waits for them. The IPC socket files live in a private (0700) temporary folder removed afterwards.
+    """
+    arguments = ["--HistoryManager.enabled=False", *([WARM] if warm else [])]
+    with tempfile.TemporaryDirectory(prefix="sa-k-") as tmp:
+        os.chmod(tmp, 0o700)
+        kms: list[KernelManager] = []
+        try:
+            for i in range(n):
+                km = LocalIPCKernelManager(
+                    ip=str(Path(tmp) / f"k{i}"), connection_file=str(Path(tmp) / f"kernel{i}.json")
+                )
+                km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=arguments)
+                kms.append(km)
+            yield kms
+        finally:
+            for km in kms:
+                km.shutdown_kernel(now=True)

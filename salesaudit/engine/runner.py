@@ -1,0 +1,433 @@
+"""Running the playbook: engagement folder in, dated output folder out.
+
+One process driving up to two kernels (this interpreter, over IPC — see :mod:`salesaudit.engine.kernel`) that
+execute the stage notebooks with papermill's Python API, two stages at a time on two cores; then the
+report, the workbook and the manifest. Config and the client's files are checked before any kernel
+starts; a failing stage stops the run with its name and the failing cell's error, keeping the partial
+executed notebook for inspection.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import re
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+
+from ..exceptions import ConfigError, StageError
+from . import config
+
+NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    notebook: str
+
+
+STAGES: tuple[Stage, ...] = (
+    Stage("audit", "01_audit.ipynb"),
+    Stage("clients", "02_clients.ipynb"),
+    Stage("plan", "03_plan.ipynb"),
+    Stage("weekly", "04_weekly.ipynb"),
+)
+REQUIRED_PARAMETERS = ("engagement", "run_dir")
+MAX_KERNELS = 2
+"""Kernels a run uses at most (never more than the stages or the cores): each holds the client's data."""
+RESET_TAG = (
+    "salesaudit-reset"  # the cell the runner puts first in stages 2..n: %reset -f (modules stay loaded)
+)
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def notebook_parameters(path: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters``-tagged cell (read as JSON + ``ast``, no kernel)."""
+    import ast
+
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"not a readable notebook ({exc})", file=str(path)) from None
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell.get("source", []))
+            try:
+                tree = ast.parse(source)
+            except SyntaxError as exc:
+                raise ConfigError(
+                    f"the parameters cell is not valid Python: {exc.msg}", file=str(path), row=exc.lineno
+                ) from None
+            return {
+                target.id
+                for node in tree.body
+                if isinstance(node, ast.Assign | ast.AnnAssign)
+                for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+                if isinstance(target, ast.Name)
+            }
+    return set()
+
+
+def check_notebook(path: Path, extra: Sequence[str] = ()) -> None:
+    """The notebook exists and declares every parameter the runner passes (before any kernel starts)."""
+    if not path.is_file():
+        raise ConfigError("notebook not found", file=str(path))
+    declared = notebook_parameters(path)
+    missing = [p for p in (*REQUIRED_PARAMETERS, *extra) if p not in declared]
+    if missing:
+        raise ConfigError(
+            f"the notebook's parameters cell does not declare {', '.join(missing)}", file=str(path)
+        )
+
+
+def _versions() -> dict[str, str]:
+    names = [
+        "salesaudit",
+        "pandas",
+        "numpy",
+        "papermill",
+        "nbconvert",
+        "weasyprint",
+        "pandera",
+        "holidays",
+        "babel",
+        "openpyxl",
+        "matplotlib",
+        "seaborn",
+    ]
+    out = {"python": platform.python_version()}
+    for n in names:
+        try:
+            out[n] = metadata.version(n)
+        except metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def execute_stages(
+    stages: Sequence[Stage],
+    *,
+    kms: Sequence,
+    parameters: dict,
+    run_dir: Path,
+    progress: Callable[[str], None],
+    notebooks: Path = NOTEBOOKS,
+) -> dict[str, float]:
+    """Execute the stage notebooks into ``run_dir/notebooks`` on the kernels ``kms``; return timings.
+
+    Stages are independent (each reads the run's intake, none reads another's results), so with
+    several kernels each kernel takes the next stage in order whenever it is free: on two cores the
+    four stages take about the time of the two longest pairs. A kernel that already ran a stage gets a
+    ``%reset -f`` cell first. After a failure no new stage starts; the stages running finish, and the
+    error of the earliest failed stage is raised.
+    """
+    import nbformat
+
+    nb_dir = run_dir / "notebooks"
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    todo = list(enumerate(stages, 1))
+    lock = threading.Lock()
+    timings: dict[str, float] = {}
+    failures: dict[int, Exception] = {}
+
+    def lane(km) -> None:
+        used = False
+        while True:
+            with lock:
+                if failures or not todo:
+                    return
+                i, stage = todo.pop(0)
+            start = time.perf_counter()
+            progress(f"[{i}/{len(stages)}] {stage.name} ...")
+            nb = nbformat.read(str(notebooks / stage.notebook), as_version=4)
+            if used:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
+                nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
+            try:
+                _execute(
+                    nb,
+                    nb_dir / stage.notebook,
+                    stage=stage,
+                    km=km,
+                    parameters=parameters,
+                    notebooks=notebooks,
+                )
+            except Exception as exc:  # a failed stage (or a dead kernel); Ctrl-C goes up at once
+                with lock:
+                    failures[i] = exc
+                return
+            used = True
+            timings[stage.name] = round(time.perf_counter() - start, 3)
+            progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
+
+    lanes = [threading.Thread(target=lane, args=(km,), daemon=True) for km in kms[1:]]
+    for t in lanes:
+        t.start()
+    try:
+        lane(kms[0])
+        for t in lanes:
+            t.join()
+    except BaseException:  # Ctrl-C: no new stage starts; the caller shuts the kernels down
+        with lock:
+            todo.clear()
+        raise
+    if failures:
+        raise failures[min(failures)]
+    return {s.name: timings[s.name] for s in stages}
+
+
+def _execute(nb, out_nb: Path, *, stage: Stage, km, parameters: dict, notebooks: Path) -> None:
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    try:
+        pm.execute_notebook(
+            nb,
+            str(out_nb),
+            parameters=parameters,
+            km=km,
+            request_save_on_cell_execute=False,  # saved once at the end (and on failure)
+            progress_bar=False,
+            cwd=str(notebooks),
+            kernel_name="python3",
+            language="python",
+        )
+    except PapermillExecutionError as exc:
+        raise StageError(
+            f"{exc.ename}: {_last_line(exc.evalue)}", stage=stage.name, notebook=str(out_nb)
+        ) from None
+
+
+def _last_line(text: str) -> str:
+    lines = [ln for ln in str(text).strip().splitlines() if ln.strip()]
+    return "\n  ".join(lines[-6:]) if lines else ""
+
+
+def run(
+    engagement: str | Path | config.Engagement,
+    *,
+    out: str | Path | None = None,
+    stages: Sequence[Stage] = STAGES,
+    progress: Callable[[str], None] = print,
+    notebooks: Path = NOTEBOOKS,
+    report: bool = True,
+    extra_parameters: dict | None = None,
+    suffix: str = "",
+    command: str = "run",
+    title_key: str = "report.title",
+    compact: bool = False,
+) -> Path:
+    """Run the playbook on an engagement folder; return the output folder.
+
+    Raises
+    ------
+    ConfigError, InputFileError, DataError
+        Before any kernel starts, for a bad engagement.yaml or unreadable client files.
+    StageError
+        When a notebook cell fails; the partial notebook stays in ``OUT/notebooks``.
+    """
+    t0 = time.perf_counter()
+    eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
+    for stage in stages:
+        check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
+    from .kernel import affordable_kernels, local_kernels, usable_cores
+
+    timings: dict[str, float] = {}
+    kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
+    # The kernels start (and import the heavy libraries) while this process reads the client's files.
+    with local_kernels(kernels, cwd=notebooks) as kms:
+        # imported only now: pandas & co load while the kernels boot on the other core
+        from ..intake.canonical import read_engagement
+        from . import outputs
+        from .session import save_intake
+
+        start = time.perf_counter()
+        intake = read_engagement(eng)  # data problems fail here, before any notebook runs
+        timings["intake"] = round(time.perf_counter() - start, 3)
+
+        data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
+        keep = affordable_kernels(len(kms), data_bytes=data_bytes)
+        if keep < len(kms):
+            for km in kms[keep:]:  # not enough free memory for a copy of the data in each kernel
+                km.shutdown_kernel(now=True)
+            kms = kms[:keep]
+            progress(f"memory: {keep} kernel(s) for {data_bytes / 2**20:.0f} MB of tables")
+        kernels = len(kms)
+        run_dir = outputs.new_run_dir(eng.folder, out, suffix=suffix)
+        progress(f"output: {run_dir}")
+        manifest = {
+            "salesaudit": _versions().get("salesaudit"),
+            "engagement": str(eng.folder),
+            "output": str(run_dir),
+            "command": command,
+            "started": dt.datetime.now().isoformat(timespec="seconds"),
+            "status": "running",
+            "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
+            "inputs": _inputs(eng, intake),
+            "versions": _versions(),
+            "kernels": kernels,
+            "timings": timings,
+        }
+        _write_manifest(run_dir, manifest)
+        save_intake(intake, run_dir / "intake")
+        outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
+        outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+        del intake
+        from ..report.pdf import finish_pdf, print_pdf, start_pdf, stop_pdf
+
+        pdf_proc = start_pdf() if report else None
+        if report:  # the report's libraries load in this idle process while the notebooks run
+            warm = threading.Thread(target=_warm_report, daemon=True)
+            warm.start()
+        timings["before_stages"] = round(time.perf_counter() - t0, 3)
+        try:
+            timings.update(
+                execute_stages(
+                    stages,
+                    kms=kms,
+                    parameters={
+                        "engagement": str(eng.folder),
+                        "run_dir": str(run_dir),
+                        **(extra_parameters or {}),
+                    },
+                    run_dir=run_dir,
+                    progress=progress,
+                    notebooks=notebooks,
+                )
+            )
+        except BaseException as exc:
+            stop_pdf(pdf_proc)
+            _fail(run_dir, manifest, exc)
+            raise
+    try:
+        if report:
+            warm.join()
+            from ..report.html import build_report
+            from ..report.workbook import write_workbook
+
+            start = time.perf_counter()
+            progress("report ...")
+            html_path = build_report(
+                run_dir,
+                eng=eng,
+                stages=[s.notebook for s in stages],
+                title_key=title_key,
+                compact=compact,
+                pdf=False,
+            )
+            # the waiting child process prints the PDF while this one writes the workbook (2 cores)
+            print_pdf(pdf_proc, html_path, run_dir / "report.pdf")
+            write_workbook(run_dir, eng=eng)
+            timings["workbook"] = round(time.perf_counter() - start, 3)
+            finish_pdf(pdf_proc, run_dir / "report.pdf")
+            timings["report"] = round(time.perf_counter() - start, 3)
+    except BaseException as exc:
+        stop_pdf(pdf_proc)
+        _fail(run_dir, manifest, exc)
+        raise
+    timings["total"] = round(time.perf_counter() - t0, 3)
+    manifest["status"] = "ok"
+    manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    _write_manifest(run_dir, manifest)
+    return run_dir
+
+
+def _warm_report() -> None:
+    """Import the report's and workbook's libraries and compile the report template (run in a thread)."""
+    from ..report import workbook  # noqa: F401
+    from ..report.html import exporter
+
+    exporter()
+
+
+def _fail(run_dir: Path, manifest: dict, exc: BaseException) -> None:
+    manifest["status"] = "failed"
+    manifest["error"] = str(exc)
+    _write_manifest(run_dir, manifest)
+
+
+def run_weekly(
+    engagement: str | Path,
+    *,
+    week: str | None = None,
+    out: str | Path | None = None,
+    progress: Callable[[str], None] = print,
+    notebooks: Path = NOTEBOOKS,
+) -> Path:
+    """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week.
+
+    The week is checked before any kernel starts: it must exist and start on or before ``as_of``.
+    """
+    eng = config.load(engagement)  # loaded once: run() takes it as it is
+    if week is not None:
+        found = re.fullmatch(r"(\d{4})-W(\d{2})", week)
+        if not found:
+            raise ConfigError("the week must look like 2026-W47", value=week)
+        try:  # checked here, before any kernel starts: 2026-W60 is no week
+            monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        except ValueError:
+            raise ConfigError(
+                f"{found[1]} has no ISO week {int(found[2])}",
+                value=week,
+                hint="weeks run from W01 to W52 or W53",
+            ) from None
+        if monday > eng.as_of:
+            raise ConfigError(
+                f"the week starts after as_of ({eng.as_of}): there is nothing to track yet",
+                value=week,
+                hint="pick an earlier week, or move as_of in engagement.yaml to the newest export's date",
+            )
+    return run(
+        eng,
+        out=out,
+        stages=(Stage("weekly", "04_weekly.ipynb"),),
+        progress=progress,
+        notebooks=notebooks,
+        extra_parameters={"week": week, "flash": True},
+        suffix=f"_weekly-{week}" if week else "_weekly",
+        command="weekly",
+        title_key="report.weekly_title",
+        compact=True,
+    )
+
+
+def _inputs(eng, intake) -> list[dict]:
+    acc = intake.accounting.set_index(["table", "file"])
+    out = []
+    for table in eng.inputs:
+        for path in eng.input_files(table):
+            row = acc.loc[(table, path.name)] if (table, path.name) in acc.index else None
+            out.append(
+                {
+                    "table": table,
+                    "file": str(path),
+                    "sha256": _sha256(path),
+                    "bytes": path.stat().st_size,
+                    "rows_read": int(row["rows_read"]) if row is not None else None,
+                    "rows_used": int(row["rows_used"]) if row is not None else None,
+                    "rows_rejected": int(row["rows_rejected"]) if row is not None else None,
+                }
+            )
+    return out
+
+
+def _write_manifest(run_dir: Path, manifest: dict) -> None:
+    tmp = run_dir / "manifest.json.tmp"
+    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
+    tmp.replace(run_dir / "manifest.json")
+
+
+__all__ = ["STAGES", "Stage", "run", "run_weekly", "execute_stages", "check_notebook", "notebook_parameters"]

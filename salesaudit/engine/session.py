@@ -1,0 +1,234 @@
+"""What a notebook opens first: the engagement, its canonical tables, its language.
+
+``open_engagement("demo")`` gives the built-in demo client (generated once into a cache folder), so every
+notebook's defaults run as shipped. Inside a run, the runner has already read the client's files into
+``RUN/intake/*.parquet``; the notebook then loads those instead of reading the raw files again.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from ..report.i18n import t as _t
+from . import config
+from .config import Engagement
+
+if TYPE_CHECKING:
+    from ..intake.canonical import Intake
+
+DEMO = "demo"
+
+
+@dataclass
+class Session:
+    """An opened engagement: config, canonical tables, and the run folder (if any)."""
+
+    eng: Engagement
+    intake: Intake
+    run_dir: Path | None
+    _memo: dict = field(default_factory=dict, repr=False)
+
+    @property
+    def lang(self) -> str:
+        return self.eng.language
+
+    @property
+    def as_of(self) -> pd.Timestamp:
+        return pd.Timestamp(self.eng.as_of)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A canonical table without intake's bookkeeping columns (``None`` if not configured)."""
+        df = self.intake.tables.get(name)
+        if df is None:
+            return None
+        return df.drop(columns=[c for c in df.columns if c.startswith("_")])
+
+    def t(self, key: str, **params) -> str:
+        return _t(key, self.lang, **params)
+
+    def segment(self) -> pd.DataFrame:
+        """The client table of :func:`salesaudit.clients.segmentation.segment_clients` with this engagement's
+        settings (computed once per session)."""
+        if "segment" not in self._memo:
+            from ..clients.segmentation import segment_clients
+
+            e = self.eng
+            self._memo["segment"] = segment_clients(
+                self.table("sales"),
+                as_of=self.as_of,
+                clients=self.table("clients"),
+                activities=self.table("activities"),
+                window_months=e.window_months,
+                cutoffs=e.segmentation.cutoffs,
+                rule=e.segmentation.rule,
+                dormant_months=e.segmentation.dormant_months,
+                x=e.xyz.x,
+                y=e.xyz.y,
+                new_months=e.xyz.new_months,
+                weights=e.segmentation.weights,
+                d_activity_threshold=e.segmentation.d_activity_threshold,
+            )
+        return self._memo["segment"]
+
+    def plan(self):
+        """The :class:`salesaudit.plan.decomposition.PlanResult` of :func:`salesaudit.plan.decomposition.decompose_plan` with
+        this engagement's settings (computed once per session).
+
+        A weekly run (``salesaudit weekly``) tracks against the plan the latest full run made with the
+        same plan settings — the plan handed to the team — rather than re-deriving it from each new
+        export, which would move the plan whenever history changes. With no such run, it is computed.
+        """
+        if "plan" not in self._memo and self.run_dir is not None:
+            from . import outputs
+
+            if outputs.run_manifest(self.run_dir).get("command") == "weekly":
+                plan_settings = config.settings(self.eng)["plan"]
+                stored = outputs.latest_full_run(self.eng.folder, plan_settings=plan_settings)
+                if stored is not None:
+                    tables = outputs.read_plan(stored)
+                    self._memo["plan"] = StoredPlan(
+                        weekly=tables["weekly"], monthly=tables.get("monthly"), source=stored
+                    )
+        if "plan" not in self._memo:
+            from ..plan.decomposition import decompose_plan
+
+            e, p = self.eng, self.eng.plan
+            managers = self.table("managers")
+            if managers is None:
+                sales = self.table("sales")
+                names = sales["manager"].dropna().unique() if "manager" in sales else []
+                managers = pd.DataFrame({"manager": pd.Series(sorted(names), dtype="str")})
+            self._memo["plan"] = decompose_plan(
+                self.table("sales"),
+                year=p.year,
+                managers=managers,
+                target=p.target,
+                growth=p.growth,
+                monthly_targets=p.monthly_targets,
+                method=p.method,
+                weights=p.weights,
+                overrides=p.overrides,
+                absences=p.absences,
+                ramp=p.ramp,
+                clients=self.segment(),
+                country=e.country,
+                as_of=self.as_of,
+                pipeline=self.table("pipeline"),
+                activities=self.table("activities"),
+                win_rate=e.funnel.win_rate,
+                proposal_rate=e.funnel.proposal_rate,
+                meeting_rate=e.funnel.meeting_rate,
+                lang=self.lang,
+            )
+        return self._memo["plan"]
+
+    def thresholds(self) -> dict:
+        """The tracking alert thresholds of engagement.yaml."""
+        return self.eng.tracking.model_dump(exclude={"mode"})
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """The plan tables of an earlier full run (what a weekly run tracks against)."""
+
+    weekly: pd.DataFrame
+    monthly: pd.DataFrame | None
+    source: Path
+
+
+def demo_folder() -> Path:
+    """Where the built-in demo engagement lives (``$SALESAUDIT_DEMO_DIR`` or a per-user cache)."""
+    base = os.environ.get("SALESAUDIT_DEMO_DIR")
+    if base:
+        return Path(base)
+    from .. import __version__
+
+    return Path.home() / ".cache" / "salesaudit" / f"demo-{__version__}"
+
+
+def ensure_demo() -> Path:
+    """Generate the demo engagement once and return its folder."""
+    from ..demo import generate_demo
+
+    folder = demo_folder()
+    if not (folder / "engagement.yaml").is_file():
+        tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+        generate_demo(tmp)
+        try:
+            tmp.rename(folder)
+        except OSError:  # another process made it meanwhile
+            pass
+    return folder
+
+
+_CACHE: dict[tuple, Session] = {}
+
+
+def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None = None) -> Session:
+    """Open an engagement folder (or ``"demo"``) for analysis.
+
+    Parameters
+    ----------
+    engagement
+        The engagement folder, or ``"demo"`` for the built-in demo client.
+    run_dir
+        A run's output folder; when it holds ``intake/`` (written by the runner), the canonical tables
+        are loaded from there instead of re-reading the client's files.
+    """
+    folder = ensure_demo() if str(engagement) == DEMO else Path(engagement)
+    eng = config.load(folder)
+    run = Path(run_dir) if run_dir else None
+    key = (str(eng.folder), str(run), (eng.folder / "engagement.yaml").stat().st_mtime_ns)
+    if key in _CACHE:
+        return _CACHE[key]
+    if run is not None and (run / "intake" / "accounting.parquet").is_file():
+        intake = load_intake(run / "intake")
+    else:  # ad-hoc use: read the client's files (intake is imported only then: pandera is slow to load)
+        from ..intake.canonical import read_engagement
+
+        intake = read_engagement(eng)
+    session = Session(eng=eng, intake=intake, run_dir=run)
+    _CACHE[key] = session
+    return session
+
+
+def save_intake(intake: Intake, folder: Path) -> None:
+    """Canonical tables as Parquet (machine-readable, typed), with the rejected rows and accounting.
+
+    Text columns are written as text, including those intake holds as categoricals
+    (:data:`salesaudit.intake.canonical.CATEGORICAL`): the files do not depend on that choice.
+    """
+    from ..intake.canonical import CATEGORICAL
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, df in intake.tables.items():
+        as_text = {c: "str" for c in CATEGORICAL.get(name, ()) if c in df.columns}
+        (df.astype(as_text) if as_text else df).to_parquet(folder / f"{name}.parquet", index=False)
+    intake.rejected.astype({"row": "int64"}).to_parquet(folder / "rejected.parquet", index=False)
+    intake.accounting.to_parquet(folder / "accounting.parquet", index=False)
+
+
+def load_intake(folder: Path) -> Intake:
+    """The tables :func:`save_intake` wrote, as :func:`salesaudit.intake.canonical.read_engagement` gives them
+    (the :data:`salesaudit.intake.canonical.CATEGORICAL` columns as categoricals again, read as such)."""
+    import pyarrow.parquet as pq
+
+    from ..intake.canonical import CATEGORICAL, Intake, as_categoricals
+
+    tables = {}
+    for p in sorted(folder.glob("*.parquet")):
+        if p.stem in ("rejected", "accounting"):
+            continue
+        coded = [c for c in CATEGORICAL.get(p.stem, ()) if c in pq.read_schema(p).names]
+        frame = pd.read_parquet(p, read_dictionary=coded or None)
+        tables[p.stem] = as_categoricals(frame, table=p.stem)
+    return Intake(
+        tables=tables,
+        rejected=pd.read_parquet(folder / "rejected.parquet"),
+        accounting=pd.read_parquet(folder / "accounting.parquet"),
+    )

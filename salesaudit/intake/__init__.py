@@ -1,0 +1,1 @@
+"""Intake: client files to the canonical tables, row accounting, and data-quality findings."""

@@ -1,0 +1,1 @@
+"""Plan stage: target to months, weeks and managers; the reverse funnel; the motivation scheme."""

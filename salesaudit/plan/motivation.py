@@ -1,0 +1,534 @@
+"""Motivation: pay schemes tied to plan attainment, what they cost, and whether plans were realistic.
+
+PLAYBOOK.md, "Motivation": salary + variable pay by attainment — no bonus below a threshold
+(default 70 %), the base rate up to 100 %, accelerator tiers above, an optional cap. Plus the
+**income ceiling** (the sales at which today's salary + % scheme already pays the income a manager
+settles for, against what the plan requires) and the historical attainment of past targets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from ..exceptions import ConfigError, DataError
+from ..report.i18n import t
+from .decomposition import _employed_sales, _require, _resolve_as_of, _roster
+
+DEFAULT_THRESHOLD = 0.7
+DEFAULT_ACCELERATORS: tuple[tuple[float, float], ...] = ((1.0, 1.5),)
+"""Default tiers above plan: sales beyond 100 % of plan paid at 1.5 × the base rate."""
+
+DEFAULT_ATTAINMENTS = np.round(np.arange(0.5, 1.501, 0.1), 10)
+DEFAULT_COMFORTABLE_INCOME = 100_000.0
+"""Monthly income a manager on salary + % typically settles for (PLAYBOOK: often 70–100 k₽)."""
+
+_TOLERANCE = 1e-9  # attainment compared with this slack, so 70 000 of 100 000 reaches 70 %
+
+SCENARIO_COLUMNS = ["manager", "attainment", "plan", "sales", "salary", "bonus", "pay", "cost_of_sales"]
+
+
+class Payout(NamedTuple):
+    """Result of :func:`payout` (floats for scalar input, arrays otherwise)."""
+
+    attainment: float | np.ndarray
+    bonus: float | np.ndarray
+    pay: float | np.ndarray
+
+
+def _tier(item) -> tuple[float, float]:
+    """One accelerator tier as ``(from_attainment, multiplier)``: a pair, a mapping with keys
+    ``from`` and ``multiplier``, or an object with ``from_`` and ``multiplier`` (engagement.yaml)."""
+    try:
+        if isinstance(item, Mapping):
+            return float(item["from"]), float(item["multiplier"])
+        if hasattr(item, "multiplier"):
+            return float(item.from_), float(item.multiplier)
+        start, mult = item
+        return float(start), float(mult)
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ConfigError(
+            "an accelerator tier is not (from, multiplier)",
+            key="motivation.accelerators",
+            value=item,
+            hint="e.g. [[1.0, 1.5]] or [{from: 1.0, multiplier: 1.5}]",
+        ) from exc
+
+
+def _tiers(threshold, decelerator, accelerators) -> tuple[np.ndarray, np.ndarray]:
+    """Band edges in attainment (``[0, threshold, 1, tier starts..., inf]``) and rate multipliers."""
+    thr = float(threshold)
+    if not 0.0 <= thr <= 1.0:
+        raise ConfigError("threshold must be between 0 and 1", key="motivation.threshold", value=threshold)
+    dec = 1.0 if decelerator is None else float(decelerator)
+    if not np.isfinite(dec) or dec < 0:
+        raise ConfigError(
+            "decelerator must be a non-negative multiplier", key="motivation.decelerator", value=decelerator
+        )
+    tiers = [_tier(a) for a in (accelerators or ())]
+    starts = [f for f, _ in tiers]
+    if any(f < 1.0 for f in starts) or any(b <= a for a, b in zip(starts, starts[1:], strict=False)):
+        raise ConfigError(
+            "accelerator tiers must start at 100 % or above, in increasing order",
+            key="motivation.accelerators",
+            value=accelerators,
+            hint="e.g. [[1.0, 1.5], [1.2, 2.0]]",
+        )
+    if any(not np.isfinite(m) or m < 0 for _, m in tiers):
+        raise ConfigError(
+            "accelerator multipliers must be non-negative", key="motivation.accelerators", value=accelerators
+        )
+    if not tiers or starts[0] > 1.0:
+        tiers = [(1.0, 1.0), *tiers]
+    edges = np.array([0.0, thr, *[f for f, _ in tiers], np.inf])
+    mults = np.array([1.0, dec, *[m for _, m in tiers]])
+    return edges, mults
+
+
+def payout(
+    sales_amount,
+    *,
+    plan,
+    salary=0.0,
+    base_rate,
+    threshold: float = DEFAULT_THRESHOLD,
+    decelerator: float | None = None,
+    accelerators: Sequence[tuple[float, float]] | None = DEFAULT_ACCELERATORS,
+    cap: float | None = None,
+) -> Payout:
+    """Pay for one period under a salary + attainment-linked bonus scheme.
+
+    Attainment ``a = sales_amount / plan``. The bonus is **marginal, like tax brackets**: each rate
+    applies to the part of sales inside its band.
+
+    * ``a < threshold`` (compared with a 1e-9 tolerance): bonus 0.
+    * ``a ≥ threshold``: reaching the threshold **unlocks the base rate on all sales from the first
+      unit**: sales up to ``threshold × plan`` earn ``base_rate``; sales between ``threshold × plan``
+      and ``plan`` earn ``base_rate × decelerator`` (``decelerator`` None = 1); above ``plan``, each
+      accelerator tier ``(from_attainment, multiplier)`` pays ``base_rate × multiplier`` on the sales
+      from ``from_attainment × plan`` to the next tier's start (``base_rate`` between 100 % and the
+      first tier if it starts above 100 %).
+    * ``cap``: the bonus is at most ``cap ×`` the on-target bonus (the bonus at exactly 100 %).
+
+    ``pay = salary + bonus``. Works element-wise on arrays (numpy broadcasting).
+
+    Parameters
+    ----------
+    sales_amount
+        Net sales of the period (scalar or array).
+    plan
+        Plan of the period, > 0 (scalar or array).
+    salary
+        Fixed pay of the period.
+    base_rate
+        Commission rate, e.g. 0.03 (scalar, or an array broadcasting with ``sales_amount``).
+    threshold
+        Attainment below which no bonus is paid (default 0.7).
+    decelerator
+        Multiplier of the rate between threshold and 100 % (optional).
+    accelerators
+        ``[(from_attainment, multiplier), ...]`` (or ``{from, multiplier}`` mappings), starts ≥ 1.0
+        ascending (default ``[(1.0, 1.5)]``; ``None`` or ``[]`` for none).
+    cap
+        Maximum bonus as a multiple of the on-target bonus (optional).
+
+    Returns
+    -------
+    :class:`Payout` ``(attainment, bonus, pay)``.
+
+    Examples
+    --------
+    >>> p = payout(120_000, plan=100_000, salary=50_000, base_rate=0.05)
+    >>> p.bonus  # 100 000 × 5 % + 20 000 × 7.5 %
+    6500.0
+    >>> payout(69_999, plan=100_000, salary=50_000, base_rate=0.05).pay
+    50000.0
+    """
+    sales = np.asarray(sales_amount, dtype=float)
+    plan_arr = np.asarray(plan, dtype=float)
+    if np.any(~np.isfinite(plan_arr)) or np.any(plan_arr <= 0):
+        raise DataError("the plan must be positive to measure attainment", value=plan)
+    rate = np.asarray(base_rate, dtype=float)
+    if not np.all(np.isfinite(rate)) or np.any(rate < 0):
+        raise ConfigError(
+            "base_rate must be a non-negative rate", key="motivation.base_rate", value=base_rate
+        )
+    edges, mults = _tiers(threshold, decelerator, accelerators)
+    lo = edges[:-1] * plan_arr[..., None]
+    hi = edges[1:] * plan_arr[..., None]
+    portion = np.clip(sales[..., None], lo, hi) - lo
+    bonus = rate * (portion * mults).sum(axis=-1)
+    attainment = sales / plan_arr
+    bonus = np.where(attainment >= edges[1] - _TOLERANCE, bonus, 0.0)
+    if cap is not None:
+        if float(cap) <= 0:
+            raise ConfigError("cap must be positive", key="motivation.cap", value=cap)
+        on_target = rate * plan_arr * (edges[1] + mults[1] * (1.0 - edges[1]))
+        bonus = np.minimum(bonus, float(cap) * on_target)
+    pay = np.asarray(salary, dtype=float) + bonus
+    if np.ndim(pay) == 0:
+        return Payout(float(attainment), float(bonus), float(pay))
+    return Payout(attainment, bonus, pay)
+
+
+def _per_manager(value, managers: pd.DataFrame, column: str, key: str) -> np.ndarray:
+    """A scheme setting per manager: scalar, mapping manager -> value, or the managers column."""
+    names = managers["manager"].astype(str)
+    if value is None:
+        if column not in managers.columns:
+            raise ConfigError(
+                f"the managers table has no {column} and none is configured",
+                key=key,
+                hint=f"set {key} or fill {column} in the managers file",
+            )
+        out = managers[column].astype(float).to_numpy()
+    elif isinstance(value, Mapping):
+        out = names.map({str(k): float(v) for k, v in value.items()}).astype(float).to_numpy()
+    else:
+        out = np.full(len(names), float(value))
+    if np.isnan(out).any():
+        who = names[np.isnan(out)].iloc[0]
+        raise ConfigError(f"no {column} for manager {who!r}", key=key, value=who)
+    return out
+
+
+def _plan_average(plan_monthly: pd.DataFrame) -> pd.Series:
+    """Average monthly plan per manager over the months with a plan (> 0)."""
+    _require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
+    rows = plan_monthly.loc[plan_monthly["plan"] > 0]
+    return rows.groupby("manager")["plan"].mean().astype(float)
+
+
+def payout_scenarios(
+    managers: pd.DataFrame,
+    plan_monthly: pd.DataFrame,
+    *,
+    salary=None,
+    base_rate=None,
+    threshold: float = DEFAULT_THRESHOLD,
+    decelerator: float | None = None,
+    accelerators: Sequence[tuple[float, float]] | None = DEFAULT_ACCELERATORS,
+    cap: float | None = None,
+    attainments=DEFAULT_ATTAINMENTS,
+) -> pd.DataFrame:
+    """Each manager's monthly pay at a range of attainments under the proposed scheme.
+
+    The plan is the manager's average monthly plan over the months with a plan (> 0); sales =
+    attainment × that plan; bonus and pay by :func:`payout` (marginal tiers, threshold unlocking
+    the base rate on all sales). ``cost_of_sales = pay / sales``. Managers with no positive plan
+    are left out.
+
+    Parameters
+    ----------
+    managers
+        Canonical managers table (manager, + salary, commission_rate).
+    plan_monthly
+        manager, period, plan (from :func:`salesaudit.plan.decomposition.decompose_plan`).
+    salary, base_rate
+        Scheme settings: a number for everyone, a mapping manager -> value, or None to take the
+        managers table's ``salary`` / ``commission_rate``.
+    threshold, decelerator, accelerators, cap
+        As in :func:`payout`.
+    attainments
+        Attainment levels (default 0.5, 0.6, ..., 1.5).
+
+    Returns
+    -------
+    DataFrame, one row per manager × attainment: ``manager``, ``attainment``, ``plan``, ``sales``,
+    ``salary``, ``bonus``, ``pay``, ``cost_of_sales`` (float, pay / sales).
+
+    Examples
+    --------
+    >>> team = pd.DataFrame({"manager": ["Ann"], "salary": [50_000.0], "commission_rate": [0.05]})
+    >>> plan = pd.DataFrame({"manager": ["Ann"], "period": ["2026-01"], "plan": [100_000]})
+    >>> out = payout_scenarios(team, plan, attainments=[0.6, 1.0, 1.2])
+    >>> out["bonus"].tolist(), out["cost_of_sales"].round(3).tolist()
+    ([0.0, 5000.0, 6500.0], [0.833, 0.55, 0.471])
+    """
+    _require(managers, ["manager"], "managers")
+    avg = _plan_average(plan_monthly)
+    team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
+    sal = _per_manager(salary, team, "salary", "motivation.salary")
+    rate = _per_manager(base_rate, team, "commission_rate", "motivation.base_rate")
+    levels = np.round(np.asarray(attainments, dtype=float), 10)
+    n, k = len(team), len(levels)
+    plan = np.repeat(avg.reindex(team["manager"]).to_numpy(float), k)
+    sales = plan * np.tile(levels, n)
+    bonus = np.zeros(n * k)
+    if n:
+        bonus = payout(
+            sales,
+            plan=plan,
+            salary=0.0,
+            base_rate=np.repeat(rate, k),
+            threshold=threshold,
+            decelerator=decelerator,
+            accelerators=accelerators,
+            cap=cap,
+        ).bonus
+    salary_col = np.repeat(sal, k)
+    pay = salary_col + bonus
+    return pd.DataFrame(
+        {
+            "manager": pd.Series(np.repeat(team["manager"].astype(str).to_numpy(), k), dtype="str"),
+            "attainment": np.tile(levels, n),
+            "plan": plan,
+            "sales": sales,
+            "salary": salary_col,
+            "bonus": bonus,
+            "pay": pay,
+            "cost_of_sales": np.divide(pay, sales, out=np.full(n * k, np.nan), where=sales > 0),
+        }
+    )[SCENARIO_COLUMNS]
+
+
+def income_ceiling(
+    managers: pd.DataFrame,
+    plan_monthly: pd.DataFrame,
+    *,
+    comfortable_income=DEFAULT_COMFORTABLE_INCOME,
+    sales: pd.DataFrame | None = None,
+    as_of=None,
+) -> pd.DataFrame:
+    """Where today's salary + % scheme stops pushing: the sales that already pay a comfortable income.
+
+    Under today's scheme ``pay = salary + commission_rate × sales`` (from the managers table), the
+    monthly sales at which pay reaches ``comfortable_income`` are
+    ``(comfortable_income − salary) / commission_rate`` (0 if the salary alone pays it; infinite
+    with no commission). A manager who settles for that income has no reason to sell the plan;
+    ``gap = plan_monthly_avg − current_scheme_sales_for_income`` is how much more the plan asks
+    (positive = the plan is above the comfort ceiling).
+
+    Parameters
+    ----------
+    managers
+        Canonical managers table: manager, salary, commission_rate.
+    plan_monthly
+        manager, period, plan; the plan is averaged over months with a plan (> 0).
+    comfortable_income
+        Monthly income the managers settle for: one number (default 100 000) or a mapping
+        manager -> amount.
+    sales
+        Optional canonical sales (date, amount, manager): adds the actual average monthly sales of
+        the 12 months before ``as_of`` (per month employed) and the income they paid.
+    as_of
+        End of that window (exclusive); default the day after the last sale.
+
+    Returns
+    -------
+    DataFrame, one row per manager with a plan: ``manager``, ``salary``, ``commission_rate``,
+    ``comfortable_income``, ``current_scheme_sales_for_income``, ``plan_monthly_avg``, ``gap``,
+    ``plan_to_ceiling`` (plan / ceiling), ``income_at_plan`` (today's pay at plan); with ``sales``
+    also ``actual_monthly_sales`` and ``actual_monthly_income``.
+
+    Examples
+    --------
+    >>> team = pd.DataFrame({"manager": ["Ann"], "salary": [40_000.0], "commission_rate": [0.03]})
+    >>> plan = pd.DataFrame({"manager": ["Ann"], "period": ["2026-01"], "plan": [3_000_000]})
+    >>> row = income_ceiling(team, plan, comfortable_income=100_000).iloc[0]
+    >>> float(row["current_scheme_sales_for_income"]), float(row["gap"])
+    (2000000.0, 1000000.0)
+    """
+    _require(managers, ["manager", "salary", "commission_rate"], "managers")
+    avg = _plan_average(plan_monthly)
+    team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
+    sal = _per_manager(None, team, "salary", "motivation.salary")
+    rate = _per_manager(None, team, "commission_rate", "motivation.base_rate")
+    income = _per_manager(comfortable_income, team, "comfortable_income", "motivation.comfortable_income")
+    need = np.maximum(income - sal, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ceiling = np.where(need <= 0, 0.0, np.where(rate > 0, need / rate, np.inf))
+    plan = avg.reindex(team["manager"]).to_numpy(float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(ceiling > 0, plan / ceiling, np.inf)
+    out = pd.DataFrame(
+        {
+            "manager": pd.Series(team["manager"].astype(str).to_numpy(), dtype="str"),
+            "salary": sal,
+            "commission_rate": rate,
+            "comfortable_income": income,
+            "current_scheme_sales_for_income": ceiling,
+            "plan_monthly_avg": plan,
+            "gap": plan - ceiling,
+            "plan_to_ceiling": ratio,
+            "income_at_plan": sal + rate * plan,
+        }
+    )
+    if sales is not None:
+        _require(sales, ["date", "amount", "manager"], "sales")
+        end = _resolve_as_of(sales, as_of)
+        roster = _roster(team)
+        if end is None:
+            actual = np.zeros(len(team))
+        else:
+            net, months, _ = _employed_sales(roster, sales, end)
+            actual = net / months
+        out["actual_monthly_sales"] = actual
+        out["actual_monthly_income"] = sal + rate * np.maximum(actual, 0.0)
+    return out
+
+
+_VERDICT_LABELS = {
+    "too soft": "plan.motivation.verdict.too_soft",
+    "too hard": "plan.motivation.verdict.too_hard",
+    "ok": "plan.motivation.verdict.ok",
+    "unknown": "plan.motivation.verdict.unknown",
+}
+
+
+def historical_attainment(
+    sales: pd.DataFrame,
+    targets: pd.DataFrame,
+    *,
+    as_of,
+    soft: float = 1.10,
+    hard: float = 0.70,
+    lang: str = "ru",
+) -> pd.DataFrame:
+    """How past targets compared with what was sold, and whether they were realistic.
+
+    Only periods that ended before ``as_of`` are judged (a month ``YYYY-MM`` whose last day is
+    before ``as_of``; a year ``YYYY`` likewise); sales on or after ``as_of`` are ignored. Fact = net
+    sales (returns netted) of the manager in the period; target rows without a manager are the
+    department (fact = all sales). ``attainment = fact / target`` (NaN when target ≤ 0).
+
+    Verdict per manager (and for the department), over the manager's monthly rows (yearly rows when
+    there are no monthly ones): ``"too soft"`` when more than half of the periods are above
+    ``soft`` (110 %, strictly), ``"too hard"`` when more than half are below ``hard`` (70 %,
+    strictly), else ``"ok"``; ``"unknown"`` with no judged period.
+
+    Parameters
+    ----------
+    sales
+        Canonical sales (date, amount, + manager for manager targets).
+    targets
+        Canonical targets: period ("YYYY" or "YYYY-MM"), amount, + manager.
+    as_of
+        First day not yet complete.
+    soft, hard
+        Attainment bounds of the verdict.
+    lang
+        Language of ``verdict_text``.
+
+    Returns
+    -------
+    DataFrame, one row per target judged: ``manager`` (NA for the department), ``period``,
+    ``target``, ``fact``, ``attainment``, ``verdict`` (repeated on the manager's rows),
+    ``verdict_text``.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2025-01-15", "2025-02-15"]),
+    ...     "client_id": ["c", "c"], "amount": [120.0, 130.0], "manager": ["Ann", "Ann"]})
+    >>> targets = pd.DataFrame({"period": ["2025-01", "2025-02"], "amount": [100.0, 100.0],
+    ...     "manager": ["Ann", "Ann"]})
+    >>> historical_attainment(sales, targets, as_of="2025-03-01", lang="en")[
+    ...     ["attainment", "verdict"]].values.tolist()
+    [[1.2, 'too soft'], [1.3, 'too soft']]
+    """
+    _require(sales, ["date", "amount"], "sales")
+    _require(targets, ["period", "amount"], "targets")
+    as_of_ts = pd.Timestamp(as_of).normalize()
+    rows = targets.copy()
+    if "manager" not in rows.columns:
+        rows["manager"] = pd.Series(pd.NA, index=rows.index, dtype="str")
+    period = rows["period"].astype(str)
+    bad = ~period.str.fullmatch(r"\d{4}(-\d{2})?")
+    if bad.any():
+        raise DataError("a target period is not YYYY or YYYY-MM", column="period", value=period[bad].iloc[0])
+    monthly = (period.str.len() == 7).to_numpy()
+    start = pd.DatetimeIndex(pd.to_datetime(np.where(monthly, period + "-01", period + "-01-01")))
+    end = np.where(monthly, (start + pd.DateOffset(months=1)).values, (start + pd.DateOffset(years=1)).values)
+    rows = rows.assign(_end=end, _monthly=monthly)
+    rows = rows.loc[rows["_end"] <= as_of_ts]
+    if rows["manager"].notna().any() and "manager" not in sales.columns:
+        raise DataError("targets per manager need sales with a manager column", column="manager")
+    lines = sales.loc[sales["date"] < as_of_ts]
+    key_m = lines["date"].dt.strftime("%Y-%m")
+    key_y = lines["date"].dt.strftime("%Y")
+    dept = pd.concat([lines["amount"].groupby(key_m).sum(), lines["amount"].groupby(key_y).sum()])
+    fact = np.zeros(len(rows))
+    is_dept = rows["manager"].isna().to_numpy()
+    fact[is_dept] = rows.loc[is_dept, "period"].astype(str).map(dept).fillna(0.0).to_numpy()
+    if (~is_dept).any():
+        who = lines["manager"].astype(str)
+        per = pd.concat(
+            [lines["amount"].groupby([who, key_m]).sum(), lines["amount"].groupby([who, key_y]).sum()]
+        )
+        idx = pd.MultiIndex.from_arrays(
+            [rows.loc[~is_dept, "manager"].astype(str), rows.loc[~is_dept, "period"].astype(str)]
+        )
+        fact[~is_dept] = per.reindex(idx).fillna(0.0).to_numpy()
+    target = rows["amount"].astype(float).to_numpy()
+    attainment = np.divide(fact, target, out=np.full(len(rows), np.nan), where=target > 0)
+    out = pd.DataFrame(
+        {
+            "manager": pd.Series(rows["manager"].to_numpy(), dtype="str"),
+            "period": pd.Series(rows["period"].astype(str).to_numpy(), dtype="str"),
+            "target": target,
+            "fact": fact,
+            "attainment": attainment,
+        }
+    )
+    group = out["manager"].fillna("\x00department")
+    finest = pd.Series(rows["_monthly"].to_numpy()).groupby(group.to_numpy()).transform("any")
+    judged = (pd.Series(rows["_monthly"].to_numpy()) == finest) & out["attainment"].notna()
+    att = out["attainment"].where(judged)
+    counts = (
+        pd.DataFrame({"n": judged, "soft": att > soft, "hard": att < hard, "g": group.to_numpy()})
+        .groupby("g")[["n", "soft", "hard"]]
+        .transform("sum")
+    )
+    verdict = np.select(
+        [counts["n"] == 0, counts["soft"] * 2 > counts["n"], counts["hard"] * 2 > counts["n"]],
+        ["unknown", "too soft", "too hard"],
+        default="ok",
+    )
+    out["verdict"] = pd.Series(verdict, dtype="str")
+    out["verdict_text"] = pd.Series([t(_VERDICT_LABELS[v], lang) for v in verdict], dtype="str")
+    return out
+
+
+def penalty_note(country: str = "RU", lang: str = "ru") -> str | None:
+    """The legal note on "penalties" for the report, or None where none is needed.
+
+    In Russia cash fines are not a lawful sanction (Labour Code art. 192): a "penalty" for missing
+    the plan is a reduced or withheld bonus under the company's bonus regulation. Other countries:
+    None (no note is stated).
+
+    Examples
+    --------
+    >>> penalty_note("RU", "en").startswith("In Russia, cash fines")
+    True
+    >>> penalty_note("DE", "en") is None
+    True
+    """
+    if str(country).upper() != "RU":
+        return None
+    return t("plan.motivation.penalty_note", lang)
+
+
+def attainment_verdicts(history: pd.DataFrame) -> pd.DataFrame:
+    """One row per manager (and the department) from :func:`historical_attainment`: months, median
+    attainment, the verdict text.
+
+    Examples
+    --------
+    >>> h = pd.DataFrame({"manager": ["a", "a"], "period": ["2025-01", "2025-02"], "target": [1.0, 1.0],
+    ...                   "fact": [1.2, 1.3], "attainment": [1.2, 1.3], "verdict": "too soft",
+    ...                   "verdict_text": "too soft"})
+    >>> attainment_verdicts(h)["attainment"].tolist()
+    [1.25]
+    """
+    h = history.assign(manager=history["manager"].astype("object").where(history["manager"].notna(), "Σ"))
+    out = h.groupby("manager", sort=False).agg(
+        months=("period", "nunique"),
+        target=("target", "sum"),
+        fact=("fact", "sum"),
+        attainment=("attainment", "median"),
+        verdict_text=("verdict_text", "first"),
+    )
+    return out.reset_index()

@@ -1,0 +1,237 @@
+"""The Excel workbook: every result table as a formatted sheet, plus one sheet per manager.
+
+Text that a spreadsheet could take for a formula (starting with ``= + - @``, tab or carriage return) is
+written as text with Excel's quote prefix — shown as typed, never evaluated (OWASP "CSV injection").
+Formulas are never written at all (``strings_to_formulas`` off).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from ..engine.config import Engagement
+from ..engine.outputs import read_tables
+from .i18n import catalog, column_label
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+# Column kinds by name: the same vocabulary everywhere, so one rule formats every sheet.
+_MONEY_NAMES = (
+    "amount revenue plan fact margin potential sales salary bonus pay forecast expected_pace required_daily "
+    "month_plan mtd_plan mtd_fact week_plan week_fact gap target headroom prev_revenue avg_deal "
+    "pipeline_amount remaining_plan weighted current_scheme_sales_for_income plan_monthly_avg "
+    "actual_monthly_sales actual_monthly_income income_at_plan comfortable_income"
+).split()
+_MONEY = re.compile(r"^(" + "|".join(_MONEY_NAMES) + r"|revenue_[A-Z]|.*_revenue)$")
+_PERCENT = re.compile(
+    r"^(share|cum_share|attainment|share_of_wallet|cv|cost_of_sales|coverage_share"
+    r"|.*_share|.*_attainment|.*_rate)$"
+)
+_DATE = re.compile(
+    r"^(date|week_start|week_end|month_start|last_purchase|first_purchase|last_order|hired|left|created"
+    r"|closed|expected_close|reference_day|first_flag_week|.*_date)$"
+)
+
+SHEET_ORDER = [
+    "findings",
+    "headlines",
+    "maturity",
+    "clients",
+    "growth_candidates",
+    "dormant_ab",
+    "lost_ab",
+    "manager_portfolios",
+    "plan_monthly",
+    "plan_weekly",
+    "payout_scenarios",
+    "income_ceiling",
+    "tracking_week",
+    "alerts",
+    "tracking_weekly",
+    "backtest",
+    "pipeline_coverage",
+    "stale_deals",
+    "data_quality",
+    "rejected_rows",
+    "row_accounting",
+]
+"""Sheets in reading order (the audit's conclusions first, the data's bookkeeping last); other result
+tables follow in alphabetical order, then one sheet per manager."""
+WRAP_FROM = 40
+"""Text columns with longer values are wrapped in a wide column instead of running over their neighbours."""
+
+
+def needs_neutralising(text: str) -> bool:
+    """Whether a spreadsheet could read ``text`` as a formula.
+
+    Examples
+    --------
+    >>> needs_neutralising("=HYPERLINK(\\"x\\")"), needs_neutralising("ООО Ромашка")
+    (True, False)
+    """
+    return isinstance(text, str) and text.startswith(FORMULA_START)
+
+
+def _kind(column: str, series: pd.Series) -> str:
+    if _DATE.match(column):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(series):
+        return "text"
+    if _PERCENT.match(column):
+        return "percent"
+    if _MONEY.match(column):
+        return "money"
+    if pd.api.types.is_integer_dtype(series):
+        return "int"
+    return "number"
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    clean = re.sub(r"[\[\]:*?/\\']", "_", name).strip() or "sheet"
+    clean = clean[:31]
+    base, n = clean, 2
+    while clean.lower() in used:
+        suffix = f" ({n})"
+        clean = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(clean.lower())
+    return clean
+
+
+class _Writer:
+    def __init__(self, path: Path, lang: str) -> None:
+        self.book = xlsxwriter.Workbook(
+            str(path),
+            {
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+                "nan_inf_to_errors": True,
+            },
+        )
+        self.lang = lang
+        self.used: set[str] = set()
+        f = self.book.add_format
+        self.fmt = {
+            "header": f(
+                {
+                    "bold": True,
+                    "bg_color": "#1B3A5C",
+                    "font_color": "#FFFFFF",
+                    "text_wrap": True,
+                    "valign": "top",
+                    "border": 1,
+                }
+            ),
+            "money": f({"num_format": "#,##0"}),
+            "percent": f({"num_format": "0.0%"}),
+            "int": f({"num_format": "#,##0"}),
+            "number": f({"num_format": "#,##0.00"}),
+            "date": f({"num_format": "dd.mm.yyyy" if lang == "ru" else "yyyy-mm-dd"}),
+            "text": None,
+            "quoted": f({"quote_prefix": True}),
+            "wrap": f({"text_wrap": True, "valign": "top"}),
+            "title": f({"bold": True, "font_size": 13}),
+        }
+
+    def sheet(self, name: str):
+        return self.book.add_worksheet(_sheet_name(name, self.used))
+
+    def frame(self, ws, df: pd.DataFrame, *, first_row: int = 0, title: str | None = None) -> int:
+        """Write ``df`` at ``first_row``; return the next free row."""
+        row = first_row
+        if title:
+            ws.write_string(row, 0, title, self.fmt["title"])
+            row += 1
+        kinds = {c: _kind(c, df[c]) for c in df.columns}
+        for j, col in enumerate(df.columns):
+            ws.write_string(row, j, column_label(col, self.lang), self.fmt["header"])
+        widths = [max(8, min(WRAP_FROM, len(column_label(c, self.lang)) + 2)) for c in df.columns]
+        wrap = [False] * len(df.columns)
+        df = _typed(df, kinds)
+        for i, values in enumerate(df.itertuples(index=False, name=None), start=row + 1):
+            for j, (col, value) in enumerate(zip(df.columns, values, strict=True)):
+                self._cell(ws, i, j, value, kinds[col])
+                if isinstance(value, str):
+                    widths[j] = max(widths[j], min(WRAP_FROM, len(value) + 2))
+                    wrap[j] = wrap[j] or len(value) > WRAP_FROM
+        for j, w in enumerate(widths):
+            kind = kinds[df.columns[j]]
+            if kind == "text":
+                ws.set_column(j, j, 60 if wrap[j] else w, self.fmt["wrap"] if wrap[j] else None)
+            else:
+                ws.set_column(j, j, w, self.fmt[kind])
+        if first_row == 0 and not title:
+            ws.freeze_panes(row + 1, 0)
+            if len(df.columns):
+                ws.autofilter(row, 0, row + len(df), len(df.columns) - 1)
+        return row + len(df) + 2
+
+    def _cell(self, ws, i, j, value, kind) -> None:
+        if value is None or (not isinstance(value, str) and pd.isna(value)):
+            ws.write_blank(i, j, None)
+        elif kind == "date" and isinstance(value, pd.Timestamp):
+            ws.write_datetime(i, j, value.to_pydatetime(), self.fmt["date"])
+        elif isinstance(value, str):
+            self._text(ws, i, j, value)
+        elif isinstance(value, bool):
+            ws.write_boolean(i, j, value)
+        else:
+            ws.write_number(i, j, float(value), self.fmt[kind] if kind != "text" else None)
+
+    def _text(self, ws, i, j, value: str) -> None:
+        if needs_neutralising(value):
+            ws.write_string(i, j, value, self.fmt["quoted"])
+        else:
+            ws.write_string(i, j, value)
+
+
+def _typed(df: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
+    """Date columns parsed once per column (a cell that is not a date stays text)."""
+    out = df.copy()
+    for col, kind in kinds.items():
+        if kind == "date" and not pd.api.types.is_datetime64_any_dtype(out[col]):
+            parsed = pd.to_datetime(out[col], errors="coerce", format="ISO8601")
+            out[col] = parsed.astype(object).where(parsed.notna(), out[col])
+    return out
+
+
+def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:
+    """``run_dir/workbook.xlsx`` from the run's result tables."""
+    run_dir = Path(run_dir)
+    tables = read_tables(run_dir)
+    path = run_dir / "workbook.xlsx"
+    tmp = run_dir / "workbook.tmp.xlsx"
+    w = _Writer(tmp, eng.language)
+    order = [n for n in SHEET_ORDER if n in tables] + sorted(set(tables) - set(SHEET_ORDER))
+    for name in order:
+        w.frame(w.sheet(_sheet_title(name, eng.language)), tables[name])
+    for manager, blocks in _manager_blocks(tables).items():
+        ws = w.sheet(manager)
+        row = 0
+        for title, df in blocks:
+            row = w.frame(ws, df, first_row=row, title=title)
+    w.book.close()
+    tmp.replace(path)
+    return path
+
+
+def _sheet_title(name: str, lang: str) -> str:
+    entry = catalog().get(f"sheet.{name}")
+    return str(entry[lang]) if entry else name
+
+
+def _manager_blocks(tables: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, pd.DataFrame]]]:
+    """Per manager: their weekly plan and their clients (the sheet handed to each manager)."""
+    out: dict[str, list[tuple[str, pd.DataFrame]]] = {}
+    for name in ("plan_weekly", "clients"):
+        df = tables.get(name)
+        if df is None or "manager" not in df.columns:
+            continue
+        for manager, part in df.groupby("manager", sort=True, dropna=True):
+            out.setdefault(str(manager), []).append((name, part.drop(columns="manager")))
+    return out

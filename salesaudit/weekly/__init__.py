@@ -1,0 +1,1 @@
+"""Weekly stage: plan vs fact, forecast, pipeline, alerts, backtest."""
