@@ -20,7 +20,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from salesaudit.clients.segmentation import analysis_window, segment_clients  # noqa: E402
+from salesaudit.clients.segmentation import segment_clients
+from salesaudit.frames import analysis_window  # noqa: E402
 
 AS_OF = pd.Timestamp("2026-11-25")
 

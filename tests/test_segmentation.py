@@ -19,10 +19,8 @@ from salesaudit.clients.segmentation import (
     CLIENT_COLUMNS,
     MIGRATION_FROM,
     MIGRATION_TO,
-    _minor_units,
     abc_classes,
     abc_xyz_matrix,
-    analysis_window,
     dormant_clients,
     findings,
     growth_candidates,
@@ -34,6 +32,8 @@ from salesaudit.clients.segmentation import (
     xyz_classes,
 )
 from salesaudit.exceptions import ConfigError, DataError
+from salesaudit.frames import analysis_window
+from salesaudit.frames import minor_units as _minor_units
 from salesaudit.report.i18n import t
 
 AS_OF = "2026-11-25"  # window 2025-11-01 .. 2026-10-31, previous 2024-11-01 .. 2025-10-31

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..clients.segmentation import analysis_window  # one definition of the window for every stage
+from ..frames import analysis_window  # one definition of the window for every stage
 
 
 def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.DataFrame:

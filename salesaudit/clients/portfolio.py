@@ -27,7 +27,8 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError, DataError
-from .segmentation import SEGMENTS, _day_numbers, _minor_units, analysis_window
+from ..frames import analysis_window, day_numbers, minor_units
+from .segmentation import SEGMENTS
 
 
 def _need(table: pd.DataFrame, columns, *, what: str = "client (segment_clients)") -> None:
@@ -164,7 +165,7 @@ def manager_portfolios(
 def _with_activities(out, tab, activities, *, as_of, window_months) -> pd.DataFrame:
     _need(activities, ("date", "manager"), what="activities")
     start, end = analysis_window(as_of=as_of, window_months=window_months)
-    day = _day_numbers(activities["date"], table="activities")
+    day = day_numbers(activities["date"], table="activities")
     lo = np.datetime64(start.date(), "D").astype(np.int64)
     hi = np.datetime64(end.date(), "D").astype(np.int64)
     inside = (day >= lo) & (day <= hi)
@@ -277,7 +278,7 @@ def concentration(
 def _pareto_index(sorted_values: np.ndarray, point) -> int:
     """Position of the first client whose cumulative share reaches ``point``, exactly in kopecks."""
     share = _share(point, key="point")
-    minor = _minor_units(sorted_values)
+    minor = minor_units(sorted_values)
     cum = np.cumsum(minor)
     threshold = -((-share.numerator * int(cum[-1])) // share.denominator)
     return int(np.searchsorted(cum, threshold, side="left"))

@@ -67,6 +67,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError, DataError
+from ..frames import analysis_window, as_of_date, day_numbers, minor_units, positive_int
 from ..report.formatting import fmt_money, fmt_percent
 from ..report.i18n import t
 
@@ -128,22 +129,6 @@ CLIENT_COLUMNS: tuple[str, ...] = (
 # settings and small helpers
 
 
-def _as_of(as_of) -> pd.Timestamp:
-    try:
-        stamp = pd.Timestamp(as_of)
-    except (TypeError, ValueError) as exc:
-        raise ConfigError("as_of is not a date", key="as_of", value=as_of) from exc
-    if pd.isna(stamp):
-        raise ConfigError("as_of is missing", key="as_of", value=as_of)
-    return stamp.tz_localize(None).normalize() if stamp.tzinfo else stamp.normalize()
-
-
-def _positive_int(value, *, key: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ConfigError(f"{key} must be a whole number >= {minimum}", key=key, value=value)
-    return int(value)
-
-
 def _rule(rule: str) -> str:
     if rule not in RULES:
         raise ConfigError(
@@ -179,17 +164,6 @@ def _xyz_limits(x, y) -> tuple[float, float]:
     return float(x), float(y)
 
 
-def _minor_units(values, decimals: int = 2) -> np.ndarray:
-    """Round to ``decimals`` places, half-even, as integers (kopecks for money).
-
-    ``x × 10**decimals`` is first rounded to 4 decimals to drop binary noise, so 0.285 (stored as
-    0.28499999...) becomes 28.5 and then 28, as the decimal 0.285 would.
-    """
-    scaled = np.asarray(values, dtype=np.float64) * 10.0**decimals
-    cleaned = np.where(np.abs(scaled) < 1e11, np.round(scaled, 4), scaled)
-    return np.rint(cleaned).astype(np.int64)
-
-
 def _require(frame: pd.DataFrame, columns: Sequence[str], *, table: str, hint: str | None = None) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
@@ -211,37 +185,6 @@ def _str_array(values) -> pd.Series:
     """Text values as a pandas ``str`` Series on a fresh RangeIndex (missing stays missing)."""
     values = values.to_numpy(dtype=object) if isinstance(values, (pd.Series, pd.Index)) else values
     return pd.Series(values, dtype="str")
-
-
-def analysis_window(*, as_of, window_months: int = 12, offset: int = 0) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last day of the analysis window.
-
-    Parameters
-    ----------
-    as_of
-        Analysis date; the month holding it is never in the window.
-    window_months
-        Number of full calendar months in the window.
-    offset
-        0 for the current window, 1 for the previous one (the ``window_months`` before it), etc.
-
-    Returns
-    -------
-    tuple of Timestamp
-        ``(start, end)``, both included.
-
-    Examples
-    --------
-    >>> analysis_window(as_of="2026-11-25")
-    (Timestamp('2025-11-01 00:00:00'), Timestamp('2026-10-31 00:00:00'))
-    >>> analysis_window(as_of="2026-11-25", window_months=12, offset=1)[0]
-    Timestamp('2024-11-01 00:00:00')
-    """
-    stamp = _as_of(as_of)
-    months = _positive_int(window_months, key="window_months")
-    end = stamp.to_period("M").to_timestamp() - pd.DateOffset(months=offset * months)
-    start = end - pd.DateOffset(months=months)
-    return start, end - pd.Timedelta(days=1)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -294,7 +237,7 @@ def _rank(
     """The ABC core on arrays: ``raw`` values (NaN = missing), ``id_rank`` the ``client_id`` order."""
     known = ~np.isnan(raw)
     minor = np.zeros(len(raw), dtype=np.int64)
-    minor[known] = _minor_units(raw[known], decimals)
+    minor[known] = minor_units(raw[known], decimals)
     group = np.where(known, np.where(minor > 0, 0, 1), 2)
     order = np.lexsort((id_rank, -minor, group))
     n_pos = int((group == 0).sum())
@@ -426,30 +369,15 @@ class _Lines:
         return np.bincount(code, weights=vals, minlength=self.n)
 
 
-def _day_numbers(dates: pd.Series, *, table: str) -> np.ndarray:
-    if not pd.api.types.is_datetime64_any_dtype(dates):
-        raise DataError(f"{table}.date is not a date column", column="date", value=str(dates.dtype))
-    days = dates.to_numpy().astype("datetime64[D]")
-    missing = np.isnat(days)
-    if missing.any():
-        raise DataError(
-            f"{table} has a line without a date",
-            column="date",
-            value=f"index {dates.index[int(np.flatnonzero(missing)[0])]}",
-            hint="intake rejects such lines; pass the validated table",
-        )
-    return days.astype(np.int64)
-
-
 def _month_of_day(days: np.ndarray) -> np.ndarray:
     return days.astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
 
 
 def _lines(sales: pd.DataFrame, *, as_of, window_months: int) -> _Lines:
     _require(sales, ("date", "client_id", "amount"), table="sales")
-    stamp = _as_of(as_of)
-    months = _positive_int(window_months, key="window_months")
-    day = _day_numbers(sales["date"], table="sales")
+    stamp = as_of_date(as_of)
+    months = positive_int(window_months, key="window_months")
+    day = day_numbers(sales["date"], table="sales")
     amount = sales["amount"].to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isnan(amount).any():
         where = f"index {sales.index[int(np.flatnonzero(np.isnan(amount))[0])]}"
@@ -466,7 +394,7 @@ def _lines(sales: pd.DataFrame, *, as_of, window_months: int) -> _Lines:
         code=code.astype(np.int64),
         day=day,
         month=_month_of_day(day),
-        minor=_minor_units(amount[rows]),
+        minor=minor_units(amount[rows]),
         rows=rows,
         start=int(np.datetime64(stamp.date(), "M").astype(np.int64)) - months,
         months=months,
@@ -585,7 +513,7 @@ def xyz_classes(
     c2                  1     NaN       new
     """
     x, y = _xyz_limits(x, y)
-    new_months = _positive_int(new_months, key="xyz.new_months")
+    new_months = positive_int(new_months, key="xyz.new_months")
     lines = _lines(sales, as_of=as_of, window_months=window_months)
     first_day, _ = _first_last_purchase(lines)
     arrays = _xyz_arrays(lines, first_day, x=x, y=y, new_months=new_months)
@@ -656,7 +584,7 @@ def _margin_minor(lines: _Lines, sales: pd.DataFrame, mask: np.ndarray):
         margin = np.where(np.isnan(margin), amount - cost, margin)
     known = ~np.isnan(margin)
     codes = lines.code[mask][known]
-    total = np.bincount(codes, weights=_minor_units(margin[known]), minlength=lines.n)
+    total = np.bincount(codes, weights=minor_units(margin[known]), minlength=lines.n)
     has = np.bincount(codes, minlength=lines.n) > 0
     return total.astype(np.int64), has
 
@@ -734,7 +662,7 @@ def _activity_counts(activities, ids: pd.Index, start, end) -> np.ndarray | None
     if activities is None or "client_id" not in activities.columns:
         return None
     _require(activities, ("date",), table="activities")
-    day = _day_numbers(activities["date"], table="activities")
+    day = day_numbers(activities["date"], table="activities")
     lo = np.datetime64(start.date(), "D").astype(np.int64)
     hi = np.datetime64(end.date(), "D").astype(np.int64)
     inside = (day >= lo) & (day <= hi)
@@ -870,8 +798,8 @@ def segment_clients(
     fractions = _cutoff_fractions(cutoffs)
     _rule(rule)
     x, y = _xyz_limits(x, y)
-    new_months = _positive_int(new_months, key="xyz.new_months")
-    dormant_months = _positive_int(dormant_months, key="segmentation.dormant_months")
+    new_months = positive_int(new_months, key="xyz.new_months")
+    dormant_months = positive_int(dormant_months, key="segmentation.dormant_months")
     weights = _weights(weights)
     if not isinstance(d_activity_threshold, Real) or not d_activity_threshold >= 0:
         raise ConfigError(
@@ -1291,7 +1219,7 @@ def shared_clients(
     0        c1  Petrov, Ivanov        0.75
     """
     columns = ["client_id", "n_managers", "managers", "revenue", "main_manager", "main_share"]
-    min_managers = _positive_int(min_managers, key="min_managers")
+    min_managers = positive_int(min_managers, key="min_managers")
     lines = _lines(sales, as_of=as_of, window_months=window_months)
     if "manager" not in sales.columns:
         return pd.DataFrame({c: [] for c in columns})

@@ -23,14 +23,15 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError, DataError
+from ..frames import require, resolve_as_of, sales_window
 from ..report.formatting import fmt_date, fmt_number, fmt_percent
 from ..report.i18n import t
 from ..workdays import working_day_calendar
+from .funnel import NORM_COLUMNS, activity_norms, funnel_rates
 
 MONTHLY_COLUMNS: list[str] = ["manager", "period", "month_start", "working_days", "plan"]
 """Columns of ``plan_monthly`` (the tracking stage depends on them)."""
 
-NORM_COLUMNS: list[str] = ["deals", "proposals", "meetings", "calls"]
 """Activity-norm columns of ``plan_weekly`` (see :func:`salesaudit.plan.funnel.activity_norms`)."""
 
 WEEKLY_COLUMNS: list[str] = [
@@ -161,34 +162,6 @@ def _whole(amount: float) -> int:
 # --------------------------------------------------------------------------------------------------
 
 
-def _require(frame: pd.DataFrame | None, columns: Sequence[str], table: str) -> None:
-    if frame is None:
-        raise DataError(f"the {table} table is needed here", hint=f"provide the {table} table")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise DataError(
-            f"the {table} table has no column {missing[0]!r}",
-            column=missing[0],
-            hint=f"{table} needs columns: {', '.join(columns)}",
-        )
-
-
-def _resolve_as_of(sales: pd.DataFrame | None, as_of) -> pd.Timestamp | None:
-    """``as_of`` as a midnight Timestamp; by default the day after the last sale (None if no sales)."""
-    if as_of is not None:
-        return pd.Timestamp(as_of).normalize()
-    if sales is None or len(sales) == 0 or sales["date"].isna().all():
-        return None
-    return pd.Timestamp(sales["date"].max()).normalize() + pd.Timedelta(days=1)
-
-
-def _window(sales: pd.DataFrame, *, end: pd.Timestamp, months: int = 12) -> pd.DataFrame:
-    """Sales lines with ``end - months <= date < end``."""
-    start = end - pd.DateOffset(months=months)
-    dates = sales["date"]
-    return sales.loc[(dates >= start) & (dates < end)]
-
-
 def _year_bounds(year: int) -> tuple[pd.Timestamp, pd.Timestamp]:
     return pd.Timestamp(year=year, month=1, day=1), pd.Timestamp(year=year, month=12, day=31)
 
@@ -211,7 +184,7 @@ def _monthly_fixed(monthly_targets, year: int) -> dict[int, int]:
     if monthly_targets is None:
         return {}
     if isinstance(monthly_targets, pd.DataFrame):
-        _require(monthly_targets, ["period", "amount"], "targets")
+        require(monthly_targets, ["period", "amount"], "targets")
         rows = monthly_targets
         if "manager" in rows.columns:
             rows = rows.loc[rows["manager"].isna()]
@@ -320,13 +293,13 @@ def _resolve_target(sales, *, year, target, growth, monthly_targets, as_of):
     hint = "set plan.target in engagement.yaml, or provide sales history"
     if sales is None:
         raise DataError("no target given and no sales to derive it from", hint=hint)
-    _require(sales, ["date", "amount"], "sales")
-    as_of_ts = _resolve_as_of(sales, as_of)
+    require(sales, ["date", "amount"], "sales")
+    as_of_ts = resolve_as_of(sales, as_of)
     if as_of_ts is None:
         raise DataError("no target given and no sales to derive it from", hint=hint)
     end = min(as_of_ts, _year_bounds(year)[0])
     start = end - pd.DateOffset(months=12)
-    window = _window(sales, end=end)
+    window = sales_window(sales, end=end)
     if len(window) == 0:
         raise DataError(
             f"no sales between {start:%Y-%m-%d} and {end:%Y-%m-%d} to derive the target from",
@@ -416,8 +389,8 @@ def _seasonality(sales, *, year, as_of, country, min_years, max_years, calendar=
     months = np.arange(1, 13)
     years: list[int] = []
     if sales is not None and len(sales):
-        _require(sales, ["date", "amount"], "sales")
-        as_of_ts = _resolve_as_of(sales, as_of)
+        require(sales, ["date", "amount"], "sales")
+        as_of_ts = resolve_as_of(sales, as_of)
         first = pd.Timestamp(sales["date"].min())
         candidates = range(first.year, year)
         full = [
@@ -632,7 +605,7 @@ def _parts(calendar: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
 
 def _roster(managers: pd.DataFrame) -> pd.DataFrame:
     """Validated copy: manager, hired, left (NaT = unknown), fte (NaN -> 1)."""
-    _require(managers, ["manager"], "managers")
+    require(managers, ["manager"], "managers")
     if len(managers) == 0:
         raise DataError("the managers table is empty", hint="list the sales managers to plan for")
     names = managers["manager"]
@@ -677,7 +650,7 @@ def _absences(absences: pd.DataFrame | None, names: pd.Series) -> tuple[pd.DataF
         return empty_ranges, empty_counts
     if not isinstance(absences, pd.DataFrame):  # engagement.yaml's list of {manager, start, end}
         absences = pd.DataFrame([a.model_dump() if hasattr(a, "model_dump") else dict(a) for a in absences])
-    _require(absences, ["manager"], "absences")
+    require(absences, ["manager"], "absences")
     has_range = {"start", "end"} <= set(absences.columns)
     has_count = {"period", "days"} <= set(absences.columns)
     if not (has_range or has_count):
@@ -969,7 +942,7 @@ def _employed_sales(roster, sales, end) -> tuple[np.ndarray, np.ndarray, list[st
     when ``hired`` is unknown — to ``left``; at least 1), and the names selling there who are not
     in the roster."""
     start = end - pd.DateOffset(months=12)
-    window = _window(sales, end=end)
+    window = sales_window(sales, end=end)
     net = window.groupby("manager")["amount"].sum().reindex(roster["manager"]).fillna(0.0)
     outsiders = sorted(set(window["manager"].dropna().unique()) - set(roster["manager"]))
     first_sale = window.groupby("manager")["date"].min().reindex(roster["manager"])
@@ -986,8 +959,8 @@ def _history_share(roster, sales, as_of, notes) -> np.ndarray | None:
     if sales is None or "manager" not in sales.columns or len(sales) == 0:
         notes.append(("plan.note.history_unavailable", {}))
         return None
-    _require(sales, ["date", "amount", "manager"], "sales")
-    net, months, outsiders = _employed_sales(roster, sales, _resolve_as_of(sales, as_of))
+    require(sales, ["date", "amount", "manager"], "sales")
+    net, months, outsiders = _employed_sales(roster, sales, resolve_as_of(sales, as_of))
     if outsiders:
         notes.append(("plan.note.sales_outside_roster", {"managers": ", ".join(outsiders)}))
     fte = roster["fte"].to_numpy(float)
@@ -1025,7 +998,7 @@ def _overrides(overrides, names: pd.Series, year: int) -> dict[str, int]:
     if overrides is None:
         return {}
     if isinstance(overrides, pd.DataFrame):
-        _require(overrides, ["manager", "amount"], "targets")
+        require(overrides, ["manager", "amount"], "targets")
         rows = overrides.loc[overrides["manager"].notna()]
         if "period" in rows.columns:
             rows = rows.loc[rows["period"].astype(str) == str(year)]
@@ -1197,7 +1170,7 @@ def split_into_weeks(
     >>> weekly["working_days"].tolist(), weekly["plan"].tolist()
     ([3, 5, 5, 5, 4], [287, 477, 477, 477, 382])
     """
-    _require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
+    require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
     years = sorted({int(str(p)[:4]) for p in plan_monthly["period"]})
     frames = []
     for year in years:  # one pass per plan year (normally one)
@@ -1300,8 +1273,8 @@ def split_by_class(
     >>> split_by_class(clients, plan_monthly=monthly, new_client_share=0.1)["plan"].tolist()
     [600, 300, 0, 100]
     """
-    _require(clients, ["client_id", "manager", "segment", "revenue"], "clients")
-    _require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
+    require(clients, ["client_id", "manager", "segment", "revenue"], "clients")
+    require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
     share_new = float(new_client_share)
     if not 0.0 <= share_new <= 1.0:
         raise ConfigError(
@@ -1471,12 +1444,11 @@ def decompose_plan(
     >>> int(res.monthly["plan"].sum()), int(res.weekly["plan"].sum()), res.seasonality["source"][0]
     (1000003, 1000003, 'working_days')
     """
-    from .funnel import activity_norms, funnel_rates  # the funnel builds on this module
 
     notes: list[tuple[str, dict]] = []
     if sales is not None:
-        _require(sales, ["date", "amount"], "sales")
-    as_of_ts = _resolve_as_of(sales, as_of)
+        require(sales, ["date", "amount"], "sales")
+    as_of_ts = resolve_as_of(sales, as_of)
     value, more = _resolve_target(
         sales, year=year, target=target, growth=growth, monthly_targets=monthly_targets, as_of=as_of_ts
     )
@@ -1546,7 +1518,7 @@ def decompose_plan(
 def _client_revenue(sales, clients, as_of) -> np.ndarray:
     if sales is None or as_of is None or "client_id" not in sales.columns:
         return np.zeros(len(clients))
-    net = _window(sales, end=as_of).groupby("client_id")["amount"].sum()
+    net = sales_window(sales, end=as_of).groupby("client_id")["amount"].sum()
     return clients["client_id"].map(net).fillna(0.0).to_numpy(float)
 
 

@@ -14,10 +14,13 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError
+from ..frames import require, resolve_as_of, sales_window
 from ..report.i18n import t
 from ..weekly.pipeline import classify_deals
 from ..weekly.tracking import ACTIVITY_TYPES as _TYPE_TO_NORM
-from .decomposition import NORM_COLUMNS, _require, _resolve_as_of, _window
+
+NORM_COLUMNS: list[str] = ["deals", "proposals", "meetings", "calls"]
+"""Activity-norm columns of ``plan_weekly`` (see :func:`activity_norms`)."""
 
 SOURCES: tuple[str, ...] = ("manager", "department", "default", "missing")
 """Where a rate came from: the manager's data, the department's, the configured default, nowhere."""
@@ -127,7 +130,7 @@ def funnel_rates(
         "proposal_rate": _check_rate(proposal_rate, "proposal_rate"),
         "meeting_rate": _check_rate(meeting_rate, "meeting_rate"),
     }
-    as_of_ts = _resolve_as_of(sales, as_of)
+    as_of_ts = resolve_as_of(sales, as_of)
     names = _manager_names(managers, sales)
     out = pd.DataFrame({"level": "manager", "manager": names})
     dept = pd.DataFrame({"level": ["department"], "manager": [pd.NA]})
@@ -194,8 +197,8 @@ def _average_deal(sales, names, as_of, months, min_deals):
         own = pd.DataFrame({"avg_deal": np.full(n, np.nan), "avg_deal_source": "missing", "deals_count": 0})
         dept = pd.DataFrame({"avg_deal": [np.nan], "avg_deal_source": ["missing"], "deals_count": [0]})
         return own, dept
-    _require(sales, ["date", "client_id", "amount"], "sales")
-    window = _window(sales, end=as_of, months=months)
+    require(sales, ["date", "client_id", "amount"], "sales")
+    window = sales_window(sales, end=as_of, months=months)
     fallback_key = window["client_id"].astype(str) + "|" + window["date"].dt.strftime("%Y-%m-%d")
     key = fallback_key
     if "document_id" in window.columns:
@@ -271,10 +274,10 @@ def _activity_rates(activities, names, as_of, months, min_count, defaults):
     counts = pd.DataFrame(0, index=pd.Index(names), columns=list(kinds))
     dept = dict.fromkeys(kinds, 0)
     if activities is not None and len(activities):
-        _require(activities, ["date", "manager", "type"], "activities")
+        require(activities, ["date", "manager", "type"], "activities")
         rows = activities
         if as_of is not None:
-            rows = _window(rows, end=as_of, months=months)
+            rows = sales_window(rows, end=as_of, months=months)
         kind = rows["type"].astype(str).str.strip().str.lower()
         mapped = pd.Series(pd.NA, index=rows.index, dtype="str")
         for name, values in ACTIVITY_TYPES.items():
@@ -337,7 +340,7 @@ def activity_norms(
     >>> norms[["deals", "proposals", "meetings", "calls"]].values.tolist()
     [[2.0, 8.0, 16.0, 160.0]]
     """
-    _require(plan_weekly, ["manager", "plan"], "plan_weekly")
+    require(plan_weekly, ["manager", "plan"], "plan_weekly")
     if rates is None:
         rates = funnel_rates(
             sales,

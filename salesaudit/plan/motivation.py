@@ -15,8 +15,9 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError, DataError
+from ..frames import require, resolve_as_of
 from ..report.i18n import t
-from .decomposition import _employed_sales, _require, _resolve_as_of, _roster
+from .decomposition import _employed_sales, _roster
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_ACCELERATORS: tuple[tuple[float, float], ...] = ((1.0, 1.5),)
@@ -197,7 +198,7 @@ def _per_manager(value, managers: pd.DataFrame, column: str, key: str) -> np.nda
 
 def _plan_average(plan_monthly: pd.DataFrame) -> pd.Series:
     """Average monthly plan per manager over the months with a plan (> 0)."""
-    _require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
+    require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
     rows = plan_monthly.loc[plan_monthly["plan"] > 0]
     return rows.groupby("manager")["plan"].mean().astype(float)
 
@@ -248,7 +249,7 @@ def payout_scenarios(
     >>> out["bonus"].tolist(), out["cost_of_sales"].round(3).tolist()
     ([0.0, 5000.0, 6500.0], [0.833, 0.55, 0.471])
     """
-    _require(managers, ["manager"], "managers")
+    require(managers, ["manager"], "managers")
     avg = _plan_average(plan_monthly)
     team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
     sal = _per_manager(salary, team, "salary", "motivation.salary")
@@ -332,7 +333,7 @@ def income_ceiling(
     >>> float(row["current_scheme_sales_for_income"]), float(row["gap"])
     (2000000.0, 1000000.0)
     """
-    _require(managers, ["manager", "salary", "commission_rate"], "managers")
+    require(managers, ["manager", "salary", "commission_rate"], "managers")
     avg = _plan_average(plan_monthly)
     team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
     sal = _per_manager(None, team, "salary", "motivation.salary")
@@ -358,8 +359,8 @@ def income_ceiling(
         }
     )
     if sales is not None:
-        _require(sales, ["date", "amount", "manager"], "sales")
-        end = _resolve_as_of(sales, as_of)
+        require(sales, ["date", "amount", "manager"], "sales")
+        end = resolve_as_of(sales, as_of)
         roster = _roster(team)
         if end is None:
             actual = np.zeros(len(team))
@@ -429,8 +430,8 @@ def historical_attainment(
     ...     ["attainment", "verdict"]].values.tolist()
     [[1.2, 'too soft'], [1.3, 'too soft']]
     """
-    _require(sales, ["date", "amount"], "sales")
-    _require(targets, ["period", "amount"], "targets")
+    require(sales, ["date", "amount"], "sales")
+    require(targets, ["period", "amount"], "targets")
     as_of_ts = pd.Timestamp(as_of).normalize()
     rows = targets.copy()
     if "manager" not in rows.columns:
