@@ -10,11 +10,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..report.i18n import t as _t
+from ..report.locale import Bound, Formatter
 from . import config
 from .config import Engagement
 
@@ -50,6 +52,20 @@ class Session:
 
     def t(self, key: str, **params) -> str:
         return _t(key, self.lang, **params)
+
+    @property
+    def currency(self) -> str:
+        return self.eng.currency
+
+    @property
+    def fmt(self) -> Formatter:
+        """Values as report text in this engagement's language and currency: ``s.fmt.money(x)``."""
+        return Formatter(lang=self.lang, currency=self.currency)
+
+    def bind(self, module: ModuleType) -> Bound:
+        """``module`` with this engagement's ``lang`` and ``currency`` filled in wherever its functions
+        take them: ``show = s.bind(show)`` and then ``show.table(df, caption=...)``."""
+        return Bound(module, lang=self.lang, currency=self.currency)
 
     def segment(self) -> pd.DataFrame:
         """The client table of :func:`salesaudit.clients.segmentation.segment_clients` with this engagement's

@@ -192,8 +192,9 @@ def _align(series: pd.Series, kind: str | None) -> str:
     return "txt"
 
 
-def table(df: pd.DataFrame, **kw) -> HTML:
-    return HTML(table_html(df, **kw))
+def table(df: pd.DataFrame, *, lang: str, currency: str = "RUB", **kw) -> HTML:
+    """:func:`table_html` for display in a notebook (same parameters)."""
+    return HTML(table_html(df, lang=lang, currency=currency, **kw))
 
 
 def kpis(items: Iterable[tuple[str, str]], *, css: str = "") -> HTML:
