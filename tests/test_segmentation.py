@@ -22,7 +22,6 @@ from salesaudit.clients.segmentation import (
     abc_classes,
     abc_xyz_matrix,
     dormant_clients,
-    findings,
     growth_candidates,
     lost_clients,
     migration_matrix,
@@ -31,6 +30,7 @@ from salesaudit.clients.segmentation import (
     shared_clients,
     xyz_classes,
 )
+from salesaudit.clients.wording import findings
 from salesaudit.exceptions import ConfigError, DataError
 from salesaudit.frames import analysis_window
 from salesaudit.frames import minor_units as _minor_units

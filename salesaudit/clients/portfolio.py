@@ -26,18 +26,13 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from ..exceptions import ConfigError, DataError
+from ..exceptions import ConfigError
 from ..frames import analysis_window, day_numbers, minor_units
-from .segmentation import SEGMENTS
+from .abc import SEGMENTS
+from .arrays import require_columns
 
-
-def _need(table: pd.DataFrame, columns, *, what: str = "client (segment_clients)") -> None:
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise DataError(
-            f"{what} table lacks column(s): {', '.join(missing)}",
-            column=missing[0],
-        )
+_CLIENT_TABLE = "client (segment_clients)"
+"""How a missing column's error names the client table."""
 
 
 def _share(value, *, key: str) -> Fraction:
@@ -52,7 +47,7 @@ def _share(value, *, key: str) -> Fraction:
 
 def _positive_sorted(table: pd.DataFrame, value: str) -> pd.DataFrame:
     """Clients with a positive ``value``, largest first, ties by ``client_id``."""
-    _need(table, ("client_id", value))
+    require_columns(table, ("client_id", value), table=_CLIENT_TABLE, hint=None)
     values = table[value].to_numpy(dtype=np.float64, na_value=np.nan)
     ok = values > 0
     rows = pd.DataFrame({"client_id": table["client_id"].to_numpy()[ok], "value": values[ok]}).sort_values(
@@ -106,8 +101,24 @@ def manager_portfolios(
     >>> p[["manager", "clients", "revenue", "clients_A", "clients_D", "dormant_alarms"]].values.tolist()
     [['Ivanov', 2, 75.0, 1, 1, 0], ['Petrov', 1, 20.0, 0, 0, 1]]
     """
-    _need(clients_table, ("client_id", "manager", "segment", "revenue", "dormant_alarm"))
-    tab = clients_table
+    require_columns(
+        clients_table,
+        ("client_id", "manager", "segment", "revenue", "dormant_alarm"),
+        table=_CLIENT_TABLE,
+        hint=None,
+    )
+    out = _per_manager(clients_table)
+    if activities is not None:
+        if as_of is None:
+            raise ConfigError("activities need the analysis date", key="as_of")
+        out = _with_activities(out, clients_table, activities, as_of=as_of, window_months=window_months)
+    return _ordered(out, with_activities=activities is not None)
+
+
+def _per_manager(tab: pd.DataFrame) -> pd.DataFrame:
+    """Per manager (index; None for clients without one): ``clients``, ``revenue``,
+    ``dormant_alarms``, ``clients_A`` .. ``clients_D``, ``revenue_A`` .. ``revenue_D``,
+    ``revenue_share``."""
     manager = tab["manager"].astype(object).where(tab["manager"].notna(), None)
     frame = pd.DataFrame(
         {
@@ -137,12 +148,11 @@ def manager_portfolios(
         out[f"revenue_{seg}"] = col_money.reindex(key).fillna(0.0).to_numpy()
     total = frame.loc[frame["revenue"] > 0, "revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total > 0 else np.nan
+    return out
 
-    if activities is not None:
-        if as_of is None:
-            raise ConfigError("activities need the analysis date", key="as_of")
-        out = _with_activities(out, tab, activities, as_of=as_of, window_months=window_months)
 
+def _ordered(out: pd.DataFrame, *, with_activities: bool) -> pd.DataFrame:
+    """The manager table's final types, order (largest revenue first) and columns."""
     out = out.rename_axis("manager").reset_index()
     out["manager"] = out["manager"].astype("str")
     out["clients"] = out["clients"].astype(np.int64)
@@ -157,13 +167,13 @@ def manager_portfolios(
         *[f"revenue_{s}" for s in SEGMENTS],
         "dormant_alarms",
     ]
-    if activities is not None:
+    if with_activities:
         columns += ["activities", "activities_on_d", "d_activity_share"]
     return out[columns].reset_index(drop=True)
 
 
 def _with_activities(out, tab, activities, *, as_of, window_months) -> pd.DataFrame:
-    _need(activities, ("date", "manager"), what="activities")
+    require_columns(activities, ("date", "manager"), table="activities", hint=None)
     start, end = analysis_window(as_of=as_of, window_months=window_months)
     day = day_numbers(activities["date"], table="activities")
     lo = np.datetime64(start.date(), "D").astype(np.int64)
