@@ -40,8 +40,37 @@ class ReadOptions(_Model):
     skip_totals: bool = True
 
 
+class Lookup(_Model):
+    """One canonical column found through another file (employee number -> name, region -> regional
+    manager): this table's ``on`` header is looked up in the other file's ``key`` header, and that row's
+    ``value`` header gives the column."""
+
+    files: Annotated[list[str], Field(min_length=1)]
+    read: ReadOptions = ReadOptions()
+    on: Annotated[str, Field(min_length=1)]
+    key: Annotated[str, Field(min_length=1)]
+    value: Annotated[str, Field(min_length=1)]
+
+
+class Join(_Model):
+    """Order headers in one file, order lines in another: this table's ``files`` are the lines, and each
+    line takes the headers of the ``files`` here whose ``on`` values match (``{line header: header-file
+    header}``). The headers' columns may then be mapped in ``columns`` like the lines' own."""
+
+    files: Annotated[list[str], Field(min_length=1)]
+    read: ReadOptions = ReadOptions()
+    on: Annotated[dict[str, str], Field(min_length=1)]
+
+
 class InputSpec(_Model):
-    """One canonical table: which files, how their columns map, how to read them."""
+    """One canonical table: which files, how their columns map, how to read them.
+
+    ``files`` may name CSV, Excel or Parquet files, ``.gz`` files of them, ``.zip`` archives (every
+    readable member, or those matching ``members``), folders (every readable file in them) and globs.
+    ``derive`` computes a canonical column from the file's headers and ``exclude`` drops rows (each listed
+    as rejected, "filtered out by exclude.NAME"): both are SQL expressions over the headers (DuckDB's
+    dialect, headers in double quotes), never Python.
+    """
 
     files: Annotated[list[str], Field(min_length=1)]
     preset: str | None = None
@@ -51,6 +80,18 @@ class InputSpec(_Model):
     won_stages: list[str] | None = None
     lost_stages: list[str] | None = None
     percent_columns: list[str] = []
+    members: str | None = None
+    derive: dict[str, str] = {}
+    exclude: dict[str, str] = {}
+    lookups: dict[str, Lookup] = {}
+    join: Join | None = None
+
+
+class IntakeSettings(_Model):
+    """How strict intake is about formats: a date or number format that rejects more than
+    ``max_rejected_share`` of a table's rows or of its revenue stops ``validate``."""
+
+    max_rejected_share: Share = 0.05
 
 
 class Client(_Model):
@@ -97,7 +138,9 @@ class Motivation(_Model):
     decelerator: Positive | None = None
     accelerators: list[Accelerator] = [Accelerator(**{"from": 1.0, "multiplier": 1.5})]
     cap: Positive | None = None
-    comfortable_income: Positive = 100_000
+    comfortable_income: Positive | None = 100_000
+    salary: Annotated[float, Field(ge=0)] | None = None
+    commission_rate: Share | None = None
 
 
 class Segmentation(_Model):
@@ -134,6 +177,7 @@ class Tracking(_Model):
     silence_factor: Positive = 1.5
     silence_min_days: Annotated[int, Field(ge=0)] = 14
     stale_factor: Positive = 2.0
+    week: Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$")] | None = None
 
 
 class ScorecardSettings(_Model):
@@ -199,6 +243,7 @@ class Engagement(_Model):
     xyz: XYZ = XYZ()
     tracking: Tracking = Tracking()
     scorecard: ScorecardSettings = ScorecardSettings()
+    intake: IntakeSettings = IntakeSettings()
     folder: Path = Path(".")
 
     @model_validator(mode="after")

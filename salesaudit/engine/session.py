@@ -145,7 +145,7 @@ class Session:
 
     def thresholds(self) -> dict:
         """The tracking alert thresholds of engagement.yaml."""
-        return self.eng.tracking.model_dump(exclude={"mode"})
+        return self.eng.tracking.model_dump(exclude={"mode", "week"})
 
 
 @dataclass(frozen=True)
