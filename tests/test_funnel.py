@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from salesaudit.exceptions import ConfigError
-from salesaudit.plan.funnel import activity_norms, funnel_rates, label_source
+from salesaudit.plan.funnel import activity_norms, funnel_rates
+from salesaudit.plan.notes import label_source
 
 
 def sales_lines(rows, *, documents=True) -> pd.DataFrame:

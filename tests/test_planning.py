@@ -15,20 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesaudit.exceptions import ConfigError, DataError
-from salesaudit.plan.decomposition import (
-    MONTHLY_COLUMNS,
-    WEEKLY_COLUMNS,
-    allocate,
-    decompose_plan,
-    estimate_shares,
-    measure_capacity,
-    resolve_target,
-    seasonality_index,
-    split_by_class,
-    split_into_weeks,
-    split_target_by_month,
-    split_weeks,
-)
+from salesaudit.plan.allocation import allocate
+from salesaudit.plan.decomposition import decompose_plan, split_by_class
+from salesaudit.plan.managers import MONTHLY_COLUMNS, estimate_shares, measure_capacity
+from salesaudit.plan.months import resolve_target, seasonality_index, split_target_by_month
+from salesaudit.plan.weeks import WEEKLY_COLUMNS, split_into_weeks, split_weeks
 from salesaudit.workdays import working_days_by_month
 
 RU_2025 = [17, 20, 21, 22, 18, 19, 23, 21, 22, 23, 19, 22]

@@ -15,7 +15,6 @@ import pandas as pd
 
 from ..exceptions import ConfigError
 from ..frames import require, resolve_as_of, sales_window
-from ..report.i18n import t
 from ..weekly.pipeline import classify_deals
 from ..weekly.tracking import ACTIVITY_TYPES as _TYPE_TO_NORM
 
@@ -54,6 +53,12 @@ def _check_rate(value: float, name: str) -> float:
     return rate
 
 
+def _check_defaults(win_rate, proposal_rate, meeting_rate) -> dict[str, float]:
+    """The default rates by name, each checked to be in (0, 1]."""
+    given = {"win_rate": win_rate, "proposal_rate": proposal_rate, "meeting_rate": meeting_rate}
+    return {name: _check_rate(value, name) for name, value in given.items()}
+
+
 def funnel_rates(
     sales: pd.DataFrame | None,
     *,
@@ -76,10 +81,9 @@ def funnel_rates(
     * **Average deal**: from the pipeline's won deals (closed in the window) where there are at least
       ``min_deals`` of them (source ``"pipeline manager"`` / ``"pipeline department"``) — the funnel's
       unit is a CRM deal; otherwise from sales: a deal is a ``document_id`` (lines without one: a
-      client-day); average deal
-      = net sales (returns netted) / number of deals with a positive net amount. The manager's own
-      figure needs ``min_deals`` positive deals and positive net sales; else the department's (any
-      positive deal); else NaN with source ``"missing"`` (norms are then NaN).
+      client-day); average deal = net sales (returns netted) / number of deals with a positive net
+      amount. The manager's own figure needs ``min_deals`` positive deals and positive net sales;
+      else the department's (any positive deal); else NaN with source ``"missing"`` (norms NaN).
     * **Win rate** = won / (won + lost) deals closed by ``as_of``, counted by number; the outcome
       is :func:`salesaudit.weekly.pipeline.classify_deals`'s (``status``, else ``stage``), the same as the
       tracking stage uses. Own figure with ``min_deals`` won or lost deals and at least one won;
@@ -125,35 +129,43 @@ def funnel_rates(
     >>> float(rates.loc[0, "avg_deal"]), rates.loc[0, "avg_deal_source"], rates.loc[0, "win_rate_source"]
     (200.0, 'manager', 'default')
     """
-    defaults = {
-        "win_rate": _check_rate(win_rate, "win_rate"),
-        "proposal_rate": _check_rate(proposal_rate, "proposal_rate"),
-        "meeting_rate": _check_rate(meeting_rate, "meeting_rate"),
-    }
+    defaults = _check_defaults(win_rate, proposal_rate, meeting_rate)
     as_of_ts = resolve_as_of(sales, as_of)
     names = _manager_names(managers, sales)
-    out = pd.DataFrame({"level": "manager", "manager": names})
+    parts = [
+        _deal_sizes(sales, pipeline, names, as_of_ts, window_months, min_deals),
+        _win_rates(pipeline, names, as_of_ts, min_deals, defaults["win_rate"]),
+        _activity_rates(activities, names, as_of_ts, window_months, min_activities, defaults),
+    ]
+    return _rates_table(names, parts)
+
+
+def _rates_table(names: list[str], parts) -> pd.DataFrame:
+    """The manager rows then the department row, from ``(own, department)`` frame pairs."""
+    out = pd.concat(
+        [pd.DataFrame({"level": "manager", "manager": names}), *(own for own, _ in parts)], axis=1
+    )
     dept = pd.DataFrame({"level": ["department"], "manager": [pd.NA]})
-    deal = _average_deal(sales, names, as_of_ts, window_months, min_deals)
-    won = _won_deals_as_sales(pipeline, as_of_ts)
-    if won is not None and len(won) >= min_deals:
-        # The funnel's unit is a CRM deal: where the pipeline records won deals, their average is the
-        # average deal (a distributor's repeat invoices would make the norms absurdly high).
-        deal = _average_deal(won, names, as_of_ts, window_months, min_deals)
-        for frame in deal:
-            frame["avg_deal_source"] = "pipeline " + frame["avg_deal_source"].astype(str)
-    out = pd.concat([out, deal[0]], axis=1)
-    dept = pd.concat([dept, deal[1]], axis=1)
-    win = _win_rates(pipeline, names, as_of_ts, min_deals, defaults["win_rate"])
-    acts = _activity_rates(activities, names, as_of_ts, window_months, min_activities, defaults)
-    for frame in (win, acts):
-        out = pd.concat([out, frame[0]], axis=1)
-        dept = pd.concat([dept, frame[1]], axis=1)
+    dept = pd.concat([dept, *(d for _, d in parts)], axis=1)
     rates = pd.concat([out, dept], ignore_index=True)[RATE_COLUMNS]
     for col in ("level", "manager", *[c for c in RATE_COLUMNS if c.endswith("_source")]):
         rates[col] = rates[col].astype("str")
     rates["deals_count"] = rates["deals_count"].astype(np.int64)
     return rates
+
+
+def _deal_sizes(sales, pipeline, names, as_of, months, min_deals):
+    """Average deal (own, department): from the sales, or from the pipeline's won deals when it
+    records at least ``min_deals`` of them (sources then read ``"pipeline ..."``)."""
+    deal = _average_deal(sales, names, as_of, months, min_deals)
+    won = _won_deals_as_sales(pipeline, as_of)
+    if won is not None and len(won) >= min_deals:
+        # The funnel's unit is a CRM deal: where the pipeline records won deals, their average is the
+        # average deal (a distributor's repeat invoices would make the norms absurdly high).
+        deal = _average_deal(won, names, as_of, months, min_deals)
+        for frame in deal:
+            frame["avg_deal_source"] = "pipeline " + frame["avg_deal_source"].astype(str)
+    return deal
 
 
 def _manager_names(managers, sales) -> list[str]:
@@ -367,24 +379,3 @@ def activity_norms(
     for name, values in zip(NORM_COLUMNS, (deals, proposals, meetings, calls), strict=True):
         out[name] = values.astype(float)
     return out
-
-
-_SOURCE_LABELS = {
-    "manager": "plan.source.manager",
-    "department": "plan.source.department",
-    "default": "plan.source.default",
-    "missing": "plan.source.missing",
-}
-
-
-def label_source(source: str, lang: str = "ru") -> str:
-    """A rate source (:data:`SOURCES`) in words, for tables in the report.
-
-    Examples
-    --------
-    >>> label_source("default", "en")
-    'default assumption'
-    """
-    if source not in _SOURCE_LABELS:
-        raise ConfigError("unknown rate source", value=source, hint=f"one of {', '.join(SOURCES)}")
-    return t(_SOURCE_LABELS[source], lang)

@@ -16,8 +16,9 @@ import pandas as pd
 
 from ..exceptions import ConfigError, DataError
 from ..frames import require, resolve_as_of
-from ..report.i18n import t
-from .decomposition import _employed_sales, _roster
+from .managers import build_roster, employed_sales
+from .notes import penalty_note as penalty_note  # re-exported: the plan notebook calls it from here
+from .notes import verdict_texts
 
 DEFAULT_THRESHOLD = 0.7
 DEFAULT_ACCELERATORS: tuple[tuple[float, float], ...] = ((1.0, 1.5),)
@@ -149,14 +150,7 @@ def payout(
     50000.0
     """
     sales = np.asarray(sales_amount, dtype=float)
-    plan_arr = np.asarray(plan, dtype=float)
-    if np.any(~np.isfinite(plan_arr)) or np.any(plan_arr <= 0):
-        raise DataError("the plan must be positive to measure attainment", value=plan)
-    rate = np.asarray(base_rate, dtype=float)
-    if not np.all(np.isfinite(rate)) or np.any(rate < 0):
-        raise ConfigError(
-            "base_rate must be a non-negative rate", key="motivation.base_rate", value=base_rate
-        )
+    plan_arr, rate = _plan_and_rate(plan, base_rate)
     edges, mults = _tiers(threshold, decelerator, accelerators)
     lo = edges[:-1] * plan_arr[..., None]
     hi = edges[1:] * plan_arr[..., None]
@@ -173,6 +167,19 @@ def payout(
     if np.ndim(pay) == 0:
         return Payout(float(attainment), float(bonus), float(pay))
     return Payout(attainment, bonus, pay)
+
+
+def _plan_and_rate(plan, base_rate) -> tuple[np.ndarray, np.ndarray]:
+    """``plan`` and ``base_rate`` as float arrays, checked: the plan positive, the rate non-negative."""
+    plan_arr = np.asarray(plan, dtype=float)
+    if np.any(~np.isfinite(plan_arr)) or np.any(plan_arr <= 0):
+        raise DataError("the plan must be positive to measure attainment", value=plan)
+    rate = np.asarray(base_rate, dtype=float)
+    if not np.all(np.isfinite(rate)) or np.any(rate < 0):
+        raise ConfigError(
+            "base_rate must be a non-negative rate", key="motivation.base_rate", value=base_rate
+        )
+    return plan_arr, rate
 
 
 def _per_manager(value, managers: pd.DataFrame, column: str, key: str) -> np.ndarray:
@@ -196,11 +203,13 @@ def _per_manager(value, managers: pd.DataFrame, column: str, key: str) -> np.nda
     return out
 
 
-def _plan_average(plan_monthly: pd.DataFrame) -> pd.Series:
-    """Average monthly plan per manager over the months with a plan (> 0)."""
+def _planned_team(managers: pd.DataFrame, plan_monthly: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """The managers with a plan, and the average monthly plan per manager over the months with a
+    plan (> 0)."""
     require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
     rows = plan_monthly.loc[plan_monthly["plan"] > 0]
-    return rows.groupby("manager")["plan"].mean().astype(float)
+    avg = rows.groupby("manager")["plan"].mean().astype(float)
+    return managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True), avg
 
 
 def payout_scenarios(
@@ -250,26 +259,15 @@ def payout_scenarios(
     ([0.0, 5000.0, 6500.0], [0.833, 0.55, 0.471])
     """
     require(managers, ["manager"], "managers")
-    avg = _plan_average(plan_monthly)
-    team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
+    team, avg = _planned_team(managers, plan_monthly)
     sal = _per_manager(salary, team, "salary", "motivation.salary")
     rate = _per_manager(base_rate, team, "commission_rate", "motivation.base_rate")
     levels = np.round(np.asarray(attainments, dtype=float), 10)
     n, k = len(team), len(levels)
     plan = np.repeat(avg.reindex(team["manager"]).to_numpy(float), k)
     sales = plan * np.tile(levels, n)
-    bonus = np.zeros(n * k)
-    if n:
-        bonus = payout(
-            sales,
-            plan=plan,
-            salary=0.0,
-            base_rate=np.repeat(rate, k),
-            threshold=threshold,
-            decelerator=decelerator,
-            accelerators=accelerators,
-            cap=cap,
-        ).bonus
+    scheme = {"threshold": threshold, "decelerator": decelerator, "accelerators": accelerators, "cap": cap}
+    bonus = payout(sales, plan=plan, base_rate=np.repeat(rate, k), **scheme).bonus if n else np.zeros(n * k)
     salary_col = np.repeat(sal, k)
     pay = salary_col + bonus
     return pd.DataFrame(
@@ -334,8 +332,7 @@ def income_ceiling(
     (2000000.0, 1000000.0)
     """
     require(managers, ["manager", "salary", "commission_rate"], "managers")
-    avg = _plan_average(plan_monthly)
-    team = managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True)
+    team, avg = _planned_team(managers, plan_monthly)
     sal = _per_manager(None, team, "salary", "motivation.salary")
     rate = _per_manager(None, team, "commission_rate", "motivation.base_rate")
     income = _per_manager(comfortable_income, team, "comfortable_income", "motivation.comfortable_income")
@@ -359,25 +356,22 @@ def income_ceiling(
         }
     )
     if sales is not None:
-        require(sales, ["date", "amount", "manager"], "sales")
-        end = resolve_as_of(sales, as_of)
-        roster = _roster(team)
-        if end is None:
-            actual = np.zeros(len(team))
-        else:
-            net, months, _ = _employed_sales(roster, sales, end)
-            actual = net / months
+        actual = _actual_monthly_sales(team, sales, as_of)
         out["actual_monthly_sales"] = actual
         out["actual_monthly_income"] = sal + rate * np.maximum(actual, 0.0)
     return out
 
 
-_VERDICT_LABELS = {
-    "too soft": "plan.motivation.verdict.too_soft",
-    "too hard": "plan.motivation.verdict.too_hard",
-    "ok": "plan.motivation.verdict.ok",
-    "unknown": "plan.motivation.verdict.unknown",
-}
+def _actual_monthly_sales(team: pd.DataFrame, sales: pd.DataFrame, as_of) -> np.ndarray:
+    """Each manager's net sales of the 12 months before ``as_of`` per month employed in them
+    (:func:`salesaudit.plan.managers.employed_sales`); 0 with no sales to date."""
+    require(sales, ["date", "amount", "manager"], "sales")
+    end = resolve_as_of(sales, as_of)
+    roster = build_roster(team)
+    if end is None:
+        return np.zeros(len(team))
+    net, months, _ = employed_sales(roster, sales, end)
+    return net / months
 
 
 def historical_attainment(
@@ -389,7 +383,43 @@ def historical_attainment(
     hard: float = 0.70,
     lang: str = "ru",
 ) -> pd.DataFrame:
-    """How past targets compared with what was sold, and whether they were realistic.
+    """How past targets compared with what was sold, and whether they were realistic, in words.
+
+    The table of :func:`judge_attainment` (the rules are there) plus ``verdict_text``, the verdict
+    in ``lang`` (:func:`salesaudit.plan.notes.verdict_texts`).
+
+    Parameters
+    ----------
+    sales, targets, as_of, soft, hard
+        As in :func:`judge_attainment`.
+    lang
+        Language of ``verdict_text``.
+
+    Returns
+    -------
+    DataFrame, one row per target judged: ``manager`` (NA for the department), ``period``,
+    ``target``, ``fact``, ``attainment``, ``verdict`` (repeated on the manager's rows),
+    ``verdict_text``.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2025-01-15", "2025-02-15"]),
+    ...     "client_id": ["c", "c"], "amount": [120.0, 130.0], "manager": ["Ann", "Ann"]})
+    >>> targets = pd.DataFrame({"period": ["2025-01", "2025-02"], "amount": [100.0, 100.0],
+    ...     "manager": ["Ann", "Ann"]})
+    >>> historical_attainment(sales, targets, as_of="2025-03-01", lang="en")[
+    ...     ["attainment", "verdict", "verdict_text"]].values.tolist()
+    [[1.2, 'too soft', 'plan too soft'], [1.3, 'too soft', 'plan too soft']]
+    """
+    out = judge_attainment(sales, targets, as_of=as_of, soft=soft, hard=hard)
+    out["verdict_text"] = pd.Series(verdict_texts(out["verdict"], lang), dtype="str")
+    return out
+
+
+def judge_attainment(
+    sales: pd.DataFrame, targets: pd.DataFrame, *, as_of, soft: float = 1.10, hard: float = 0.70
+) -> pd.DataFrame:
+    """How past targets compared with what was sold, and whether they were realistic (no language).
 
     Only periods that ended before ``as_of`` are judged (a month ``YYYY-MM`` whose last day is
     before ``as_of``; a year ``YYYY`` likewise); sales on or after ``as_of`` are ignored. Fact = net
@@ -411,28 +441,47 @@ def historical_attainment(
         First day not yet complete.
     soft, hard
         Attainment bounds of the verdict.
-    lang
-        Language of ``verdict_text``.
 
     Returns
     -------
     DataFrame, one row per target judged: ``manager`` (NA for the department), ``period``,
-    ``target``, ``fact``, ``attainment``, ``verdict`` (repeated on the manager's rows),
-    ``verdict_text``.
+    ``target``, ``fact``, ``attainment``, ``verdict`` (repeated on the manager's rows).
 
     Examples
     --------
     >>> sales = pd.DataFrame({"date": pd.to_datetime(["2025-01-15", "2025-02-15"]),
-    ...     "client_id": ["c", "c"], "amount": [120.0, 130.0], "manager": ["Ann", "Ann"]})
-    >>> targets = pd.DataFrame({"period": ["2025-01", "2025-02"], "amount": [100.0, 100.0],
-    ...     "manager": ["Ann", "Ann"]})
-    >>> historical_attainment(sales, targets, as_of="2025-03-01", lang="en")[
-    ...     ["attainment", "verdict"]].values.tolist()
-    [[1.2, 'too soft'], [1.3, 'too soft']]
+    ...     "client_id": ["c", "c"], "amount": [60.0, 130.0], "manager": ["Ann", "Ann"]})
+    >>> targets = pd.DataFrame({"period": ["2025-01", "2025-02", "2025-03"],
+    ...     "amount": [100.0, 100.0, 100.0], "manager": ["Ann", "Ann", "Ann"]})
+    >>> judge_attainment(sales, targets, as_of="2025-03-01")[["attainment", "verdict"]].values.tolist()
+    [[0.6, 'ok'], [1.3, 'ok']]
     """
     require(sales, ["date", "amount"], "sales")
     require(targets, ["period", "amount"], "targets")
     as_of_ts = pd.Timestamp(as_of).normalize()
+    rows = _ended_targets(targets, as_of_ts)
+    if rows["manager"].notna().any() and "manager" not in sales.columns:
+        raise DataError("targets per manager need sales with a manager column", column="manager")
+    fact = _facts(sales.loc[sales["date"] < as_of_ts], rows)
+    target = rows["amount"].astype(float).to_numpy()
+    attainment = np.divide(fact, target, out=np.full(len(rows), np.nan), where=target > 0)
+    out = pd.DataFrame(
+        {
+            "manager": pd.Series(rows["manager"].to_numpy(), dtype="str"),
+            "period": pd.Series(rows["period"].astype(str).to_numpy(), dtype="str"),
+            "target": target,
+            "fact": fact,
+            "attainment": attainment,
+        }
+    )
+    verdict = _verdicts(out, rows["_monthly"].to_numpy(), soft=soft, hard=hard)
+    out["verdict"] = pd.Series(verdict, dtype="str")
+    return out
+
+
+def _ended_targets(targets: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """The target rows whose period ended by ``as_of``, with ``manager`` (NA when absent), ``_end``
+    (the day after the period) and ``_monthly`` (a ``YYYY-MM`` period)."""
     rows = targets.copy()
     if "manager" not in rows.columns:
         rows["manager"] = pd.Series(pd.NA, index=rows.index, dtype="str")
@@ -444,10 +493,11 @@ def historical_attainment(
     start = pd.DatetimeIndex(pd.to_datetime(np.where(monthly, period + "-01", period + "-01-01")))
     end = np.where(monthly, (start + pd.DateOffset(months=1)).values, (start + pd.DateOffset(years=1)).values)
     rows = rows.assign(_end=end, _monthly=monthly)
-    rows = rows.loc[rows["_end"] <= as_of_ts]
-    if rows["manager"].notna().any() and "manager" not in sales.columns:
-        raise DataError("targets per manager need sales with a manager column", column="manager")
-    lines = sales.loc[sales["date"] < as_of_ts]
+    return rows.loc[rows["_end"] <= as_of]
+
+
+def _facts(lines: pd.DataFrame, rows: pd.DataFrame) -> np.ndarray:
+    """Net sales of each target row's period: the manager's, or everyone's for a department row."""
     key_m = lines["date"].dt.strftime("%Y-%m")
     key_y = lines["date"].dt.strftime("%Y")
     dept = pd.concat([lines["amount"].groupby(key_m).sum(), lines["amount"].groupby(key_y).sum()])
@@ -463,53 +513,25 @@ def historical_attainment(
             [rows.loc[~is_dept, "manager"].astype(str), rows.loc[~is_dept, "period"].astype(str)]
         )
         fact[~is_dept] = per.reindex(idx).fillna(0.0).to_numpy()
-    target = rows["amount"].astype(float).to_numpy()
-    attainment = np.divide(fact, target, out=np.full(len(rows), np.nan), where=target > 0)
-    out = pd.DataFrame(
-        {
-            "manager": pd.Series(rows["manager"].to_numpy(), dtype="str"),
-            "period": pd.Series(rows["period"].astype(str).to_numpy(), dtype="str"),
-            "target": target,
-            "fact": fact,
-            "attainment": attainment,
-        }
-    )
+    return fact
+
+
+def _verdicts(out: pd.DataFrame, monthly: np.ndarray, *, soft: float, hard: float) -> np.ndarray:
+    """The verdict of each row's manager (or the department) over its finest periods judged."""
     group = out["manager"].fillna("\x00department")
-    finest = pd.Series(rows["_monthly"].to_numpy()).groupby(group.to_numpy()).transform("any")
-    judged = (pd.Series(rows["_monthly"].to_numpy()) == finest) & out["attainment"].notna()
+    finest = pd.Series(monthly).groupby(group.to_numpy()).transform("any")
+    judged = (pd.Series(monthly) == finest) & out["attainment"].notna()
     att = out["attainment"].where(judged)
     counts = (
         pd.DataFrame({"n": judged, "soft": att > soft, "hard": att < hard, "g": group.to_numpy()})
         .groupby("g")[["n", "soft", "hard"]]
         .transform("sum")
     )
-    verdict = np.select(
+    return np.select(
         [counts["n"] == 0, counts["soft"] * 2 > counts["n"], counts["hard"] * 2 > counts["n"]],
         ["unknown", "too soft", "too hard"],
         default="ok",
     )
-    out["verdict"] = pd.Series(verdict, dtype="str")
-    out["verdict_text"] = pd.Series([t(_VERDICT_LABELS[v], lang) for v in verdict], dtype="str")
-    return out
-
-
-def penalty_note(country: str = "RU", lang: str = "ru") -> str | None:
-    """The legal note on "penalties" for the report, or None where none is needed.
-
-    In Russia cash fines are not a lawful sanction (Labour Code art. 192): a "penalty" for missing
-    the plan is a reduced or withheld bonus under the company's bonus regulation. Other countries:
-    None (no note is stated).
-
-    Examples
-    --------
-    >>> penalty_note("RU", "en").startswith("In Russia, cash fines")
-    True
-    >>> penalty_note("DE", "en") is None
-    True
-    """
-    if str(country).upper() != "RU":
-        return None
-    return t("plan.motivation.penalty_note", lang)
 
 
 def attainment_verdicts(history: pd.DataFrame) -> pd.DataFrame:
