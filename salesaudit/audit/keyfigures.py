@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..exceptions import SalesAuditError
 from ..frames import analysis_window  # one definition of the window for every stage
 
 
@@ -78,71 +79,22 @@ def gather_inputs(session) -> AuditInputs:
     :class:`~salesaudit.exceptions.SalesAuditError`, e.g. no history to derive a target from) is None
     and its message goes to ``unavailable`` — the checks that need it are then ``unknown``.
     """
-    from ..exceptions import SalesAuditError
     from ..intake import quality
-    from ..plan import motivation
-    from ..weekly import pipeline, tracking
     from .questionnaire import load_answers
 
     s, eng = session, session.eng
-    unavailable: list[str] = []
-
-    def attempt(what, fn):
-        try:
-            return fn()
-        except SalesAuditError as exc:
-            unavailable.append(f"{what}: {str(exc).splitlines()[0]}")
-            return None
-
+    attempt = _Attempts()
     sales, activities, deals = s.table("sales"), s.table("activities"), s.table("pipeline")
     managers, targets = s.table("managers"), s.table("targets")
-    sc = eng.scorecard
     answers = attempt("questionnaire", lambda: load_answers(eng.path(eng.questionnaire))) or {}
     clients = attempt("segmentation", s.segment)
     plan = attempt("plan", s.plan)
-    th = s.thresholds()
-    history = ceiling = weekly = week = coverage = stale = backtest = None
-    if targets is not None and len(targets):
-        history = attempt(
-            "historical attainment",
-            lambda: motivation.historical_attainment(
-                sales, targets, as_of=s.as_of, soft=sc.soft_attainment, hard=sc.hard_attainment, lang=s.lang
-            ),
-        )
-    if plan is not None:
-        if managers is not None and {"salary", "commission_rate"} <= set(managers.columns):
-            ceiling = attempt(
-                "income ceiling",
-                lambda: motivation.income_ceiling(
-                    managers,
-                    plan.monthly,
-                    comfortable_income=eng.motivation.comfortable_income,
-                    sales=sales if "manager" in sales.columns else None,
-                    as_of=s.as_of,
-                ),
-            )
-        common = {"plan_weekly": plan.weekly, "as_of": s.as_of, "country": eng.country, "thresholds": th}
-        weekly = attempt(
-            "weekly tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
-        )
-        week = attempt("tracked week", lambda: tracking.track_week(sales, activities=activities, **common))
-        backtest = attempt("backtest", lambda: tracking.backtest(sales, **common))
-    if deals is not None and len(deals):
-        if week is not None:
-            coverage = attempt(
-                "pipeline coverage",
-                lambda: pipeline.pipeline_coverage(
-                    deals, tracking=week, as_of=s.as_of, default_win_rate=eng.funnel.win_rate
-                ),
-            )
-        stale = attempt(
-            "stale deals",
-            lambda: pipeline.stale_deals(deals, as_of=s.as_of, stale_factor=eng.tracking.stale_factor),
-        )
+    results = {"history": _history(s, sales, targets, attempt)}
+    results |= _plan_results(s, plan, sales, activities, managers, attempt)
+    results |= _pipeline_results(s, deals, results.pop("week"), attempt)
     checks_quality = attempt(
         "data quality", lambda: quality.quality_checks(s.intake.tables, s.intake.rejected)
     )
-    thresholds = sc.model_dump() | {"activity_alert": eng.tracking.activity_alert}
     checks = {
         "sales": sales,
         "as_of": s.as_of,
@@ -152,22 +104,115 @@ def gather_inputs(session) -> AuditInputs:
         "managers": managers,
         "targets": targets,
         "seasonality": plan.seasonality if plan is not None else None,
-        "history": history,
-        "ceiling": ceiling,
+        "history": results["history"],
+        "ceiling": results["ceiling"],
         "pipeline": deals,
         "activities": activities,
-        "tracking": weekly,
-        "coverage": coverage,
-        "stale": stale,
-        "backtest": backtest,
+        "tracking": results["weekly"],
+        "coverage": results["coverage"],
+        "stale": results["stale"],
+        "backtest": results["backtest"],
         "quality": checks_quality,
         "window_months": eng.window_months,
         "comfortable_income": eng.motivation.comfortable_income,
         "lang": s.lang,
         "currency": eng.currency,
-        "thresholds": thresholds,
+        "thresholds": eng.scorecard.model_dump() | {"activity_alert": eng.tracking.activity_alert},
     }
-    return AuditInputs(checks=checks, plan=plan, answers=answers, backtest=backtest, unavailable=unavailable)
+    return AuditInputs(
+        checks=checks,
+        plan=plan,
+        answers=answers,
+        backtest=results["backtest"],
+        unavailable=attempt.unavailable,
+    )
+
+
+class _Attempts:
+    """Runs one stage computation: a :class:`~salesaudit.exceptions.SalesAuditError` on the client's data
+    gives None and a line of ``unavailable`` ("what: the error's first line")."""
+
+    def __init__(self) -> None:
+        self.unavailable: list[str] = []
+
+    def __call__(self, what: str, fn):
+        try:
+            return fn()
+        except SalesAuditError as exc:
+            self.unavailable.append(f"{what}: {str(exc).splitlines()[0]}")
+            return None
+
+
+def _history(s, sales, targets, attempt: _Attempts) -> pd.DataFrame | None:
+    """Past attainment per manager-month (None without targets)."""
+    from ..plan import motivation
+
+    sc = s.eng.scorecard
+    if targets is None or not len(targets):
+        return None
+    return attempt(
+        "historical attainment",
+        lambda: motivation.historical_attainment(
+            sales, targets, as_of=s.as_of, soft=sc.soft_attainment, hard=sc.hard_attainment, lang=s.lang
+        ),
+    )
+
+
+def _plan_results(s, plan, sales, activities, managers, attempt: _Attempts) -> dict:
+    """What needs the plan: the income ceiling, weekly tracking, the tracked week and the backtest
+    (each None without a plan, the ceiling also without salaries and commission rates)."""
+    from ..plan import motivation
+    from ..weekly import tracking
+
+    out = dict.fromkeys(("ceiling", "weekly", "week", "backtest"))
+    if plan is None:
+        return out
+    eng = s.eng
+    if managers is not None and {"salary", "commission_rate"} <= set(managers.columns):
+        out["ceiling"] = attempt(
+            "income ceiling",
+            lambda: motivation.income_ceiling(
+                managers,
+                plan.monthly,
+                comfortable_income=eng.motivation.comfortable_income,
+                sales=sales if "manager" in sales.columns else None,
+                as_of=s.as_of,
+            ),
+        )
+    common = {
+        "plan_weekly": plan.weekly,
+        "as_of": s.as_of,
+        "country": eng.country,
+        "thresholds": s.thresholds(),
+    }
+    out["weekly"] = attempt(
+        "weekly tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
+    )
+    out["week"] = attempt("tracked week", lambda: tracking.track_week(sales, activities=activities, **common))
+    out["backtest"] = attempt("backtest", lambda: tracking.backtest(sales, **common))
+    return out
+
+
+def _pipeline_results(s, deals, week: pd.DataFrame | None, attempt: _Attempts) -> dict:
+    """Pipeline coverage of the tracked ``week`` and the stale deals (None without deals)."""
+    from ..weekly import pipeline
+
+    out = dict.fromkeys(("coverage", "stale"))
+    eng = s.eng
+    if deals is None or not len(deals):
+        return out
+    if week is not None:
+        out["coverage"] = attempt(
+            "pipeline coverage",
+            lambda: pipeline.pipeline_coverage(
+                deals, tracking=week, as_of=s.as_of, default_win_rate=eng.funnel.win_rate
+            ),
+        )
+    out["stale"] = attempt(
+        "stale deals",
+        lambda: pipeline.stale_deals(deals, as_of=s.as_of, stale_factor=eng.tracking.stale_factor),
+    )
+    return out
 
 
 def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, unavailable=()) -> list[str]:

@@ -1,0 +1,183 @@
+"""The data side of the "clients" checks: each reads :class:`~salesaudit.audit.rules.CheckInputs` and
+returns a :class:`~salesaudit.audit.rules.Reading` (status, figure, the figures its sentence quotes), or
+None when its input is missing. No language: :mod:`salesaudit.audit.wording` tells the figures."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .rules import CheckInputs, Reading, level_high, level_low, nonempty
+
+
+def buying(c: CheckInputs) -> pd.DataFrame | None:
+    """The client table's clients with a positive net revenue (None without a client table)."""
+    if not nonempty(c.clients, "client_id", "revenue"):
+        return None
+    return c.clients[c.clients["revenue"] > 0]
+
+
+def register(c: CheckInputs) -> Reading | None:
+    """Share of buying clients' revenue with a client in the register that has an owner (its
+    ``manager``): ``register_ok`` / ``register_warning``; clients served by several managers bringing
+    ``shared_warning`` or more of revenue make an ok a warning."""
+    paying = buying(c)
+    if paying is None or c.register is None or "client_id" not in c.register.columns:
+        return None
+    reg = c.register
+    owners = (
+        reg.loc[reg["manager"].notna(), "client_id"]
+        if "manager" in reg.columns
+        else reg["client_id"].iloc[:0]
+    )
+    total = paying["revenue"].sum()
+    owned = paying.loc[paying["client_id"].isin(owners), "revenue"].sum() / total if total > 0 else 0.0
+    shared = 0.0
+    if "n_managers" in paying.columns:
+        shared = paying.loc[paying["n_managers"].fillna(0) > 1, "revenue"].sum() / total if total > 0 else 0.0
+    status = level_low(owned, c.th["register_ok"], c.th["register_warning"])
+    if status == "ok" and shared >= c.th["shared_warning"]:
+        status = "warning"
+    return Reading(status, float(owned), {"owned": owned, "shared": shared})
+
+
+def concentration(c: CheckInputs) -> Reading | None:
+    """Largest client's share: ``top1_warning`` / ``top1_problem``; the top 20 % bringing
+    ``top20_warning`` or more makes an ok a warning."""
+    paying = buying(c)
+    if paying is None or not len(paying):
+        return None
+    from ..clients.portfolio import concentration as client_concentration
+
+    conc = client_concentration(paying)
+    top1, top20 = float(conc["top1_share"]), float(conc["top_share"])
+    status = level_high(top1, c.th["top1_warning"], c.th["top1_problem"])
+    if status == "ok" and top20 >= c.th["top20_warning"]:
+        status = "warning"
+    return Reading(status, top1, {"top20": top20, "top1": top1})
+
+
+def abc(c: CheckInputs) -> Reading | None:
+    """The audit's ABC/XYZ (always computable from sales): ok, or a warning when A revenue comes
+    mostly (``erratic_a_warning``) from erratic (Z) clients; the interview says whether the client
+    segments."""
+    paying = buying(c)
+    if paying is None or not len(paying) or "abc_class" not in paying.columns:
+        return None
+    a = paying[paying["abc_class"] == "A"]
+    total = paying["revenue"].sum()
+    z = (
+        a.loc[a["xyz_class"] == "Z", "revenue"].sum() / a["revenue"].sum()
+        if "xyz_class" in a and len(a)
+        else 0.0
+    )
+    status = "warning" if z >= c.th["erratic_a_warning"] else "ok"
+    figures = {
+        "a_clients": len(a),
+        "client_share": len(a) / len(paying),
+        "revenue_share": a["revenue"].sum() / total,
+        "z_share": z,
+    }
+    return Reading(status, float(z), figures)
+
+
+def d_effort(c: CheckInputs) -> Reading | None:
+    """Share of client activities spent on D clients: ``d_effort_warning`` / ``d_effort_problem``."""
+    if not nonempty(c.clients, "segment", "activities") or c.clients["activities"].isna().all():
+        return None
+    acts = c.clients["activities"].astype(float).fillna(0)
+    if acts.sum() <= 0:
+        return None
+    d = c.clients["segment"] == "D"
+    share = float(acts[d].sum() / acts.sum())
+    status = level_high(share, c.th["d_effort_warning"], c.th["d_effort_problem"])
+    return Reading(status, share, {"d_clients": int(d.sum()), "share": share})
+
+
+def potential(c: CheckInputs) -> Reading | None:
+    """Share of buying clients with a potential: ``potential_ok`` / ``potential_warning``; a register
+    without a potential field -> problem."""
+    paying = buying(c)
+    if paying is None or not len(paying) or c.register is None:
+        return None
+    if "potential" not in c.register.columns:
+        return Reading("problem", 0.0, case="no_column")
+    filled = float((paying["potential"].fillna(0) > 0).mean()) if "potential" in paying else 0.0
+    status = level_low(filled, c.th["potential_ok"], c.th["potential_warning"])
+    return Reading(status, filled, {"filled": filled}, case="filled")
+
+
+def dormant(c: CheckInputs) -> Reading | None:
+    """A dormant A client -> problem; a dormant B client only -> warning; none -> ok."""
+    if not nonempty(c.clients, "segment", "dormant", "revenue"):
+        return None
+    cl = c.clients
+    a = cl["dormant"].astype(bool) & (cl["segment"] == "A")
+    b = cl["dormant"].astype(bool) & (cl["segment"] == "B")
+    total = cl.loc[cl["revenue"] > 0, "revenue"].sum()
+    revenue = cl.loc[a | b, "revenue"].sum()
+    if not (a | b).any():
+        return Reading("ok", 0.0, case="none")
+    status = "problem" if a.any() else "warning"
+    figures = {
+        "a": int(a.sum()),
+        "b": int(b.sum()),
+        "revenue": revenue,
+        "share": revenue / total if total > 0 else 0,
+    }
+    return Reading(status, float(revenue / total) if total > 0 else 0.0, figures, case="found")
+
+
+def has_previous(cl: pd.DataFrame) -> bool:
+    """The client table knows the previous window's classes."""
+    return "prev_class" in cl.columns and cl["prev_class"].isin(["A", "B", "C", "D"]).any()
+
+
+def migration(c: CheckInputs) -> Reading | None:
+    """Share of last window's A/B revenue with clients that left or fell to C/D:
+    ``migration_warning`` / ``migration_problem``."""
+    if not nonempty(c.clients, "prev_class", "abc_class", "lost", "prev_revenue") or not has_previous(
+        c.clients
+    ):
+        return None
+    cl = c.clients
+    prev = cl[cl["prev_class"].isin(["A", "B"])]
+    rank = {"A": 0, "B": 1, "C": 2, "D": 3}
+    now = prev["abc_class"].map(rank).fillna(3)
+    before = prev["prev_class"].map(rank)
+    fell = prev["lost"].astype(bool) | (now >= 2) & (now > before)
+    base = prev["prev_revenue"].sum()
+    share = float(prev.loc[fell, "prev_revenue"].sum() / base) if base > 0 else 0.0
+    status = level_high(share, c.th["migration_warning"], c.th["migration_problem"])
+    return Reading(status, share, {"share": share, "count": int(fell.sum()), "total": len(prev)})
+
+
+def churn_new(c: CheckInputs) -> Reading | None:
+    """Lost clients per month against new ones: more lost -> problem; at least ``churn_warning``
+    times as many -> warning."""
+    if not nonempty(c.clients, "prev_class", "lost", "revenue", "prev_revenue") or not has_previous(
+        c.clients
+    ):
+        return None
+    cl = c.clients
+    months = c.window_months
+    new = float((cl["prev_class"] == "new").sum()) / months
+    lost = float(cl["lost"].astype(bool).sum()) / months
+    if lost > new:
+        status = "problem"
+    elif lost >= c.th["churn_warning"] * new:
+        status = "warning"
+    else:
+        status = "ok"
+    figures = {
+        "new": new,
+        "lost": lost,
+        "now": int((cl["revenue"] > 0).sum()),
+        "before": int((cl["prev_revenue"] > 0).sum()),
+    }
+    return Reading(status, lost - new, figures)
+
+
+def why_a_buy(c: CheckInputs) -> Reading | None:
+    """Interview only; the evidence counts the A-client interviews of the questionnaire."""
+    n = len(c.answers.get("a_client_interviews") or [])
+    return Reading("unknown", float(n), {"count": n})

@@ -1,0 +1,192 @@
+"""The data side of the "funnel" checks: each reads :class:`~salesaudit.audit.rules.CheckInputs` and
+returns a :class:`~salesaudit.audit.rules.Reading` (status, figure, the figures its sentence quotes), or
+None when its input is missing. No language: :mod:`salesaudit.audit.wording` tells the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rules import CheckInputs, Reading, level_high, level_low, nonempty, window_start
+
+
+def conversion(c: CheckInputs) -> Reading | None:
+    """(best - worst manager win rate) / department win rate: ``win_rate_spread_warning`` /
+    ``win_rate_spread_problem``. The figures also name the stage holding most open deals (``stage``,
+    None without open deals) and its share of them."""
+    if not nonempty(c.pipeline, "deal_id", "manager", "amount", "stage"):
+        return None
+    from ..weekly.pipeline import classify_deals, win_rate
+
+    rates = win_rate(c.pipeline, as_of=c.as_of)
+    dept = rates[rates["level"] == "department"].iloc[0]
+    if dept["source"] != "data":
+        return None
+    per = rates[(rates["level"] == "manager") & (rates["source"] == "data")].sort_values("win_rate")
+    low, high = per.iloc[0], per.iloc[-1]
+    spread = float((high["win_rate"] - low["win_rate"]) / dept["win_rate"]) if dept["win_rate"] > 0 else 0.0
+    status = level_high(spread, c.th["win_rate_spread_warning"], c.th["win_rate_spread_problem"])
+    deals = classify_deals(c.pipeline, as_of=c.as_of)
+    open_ = deals.loc[deals["outcome"] == "open", "stage"].astype(str)
+    stage = open_.value_counts()
+    figures = {
+        "dept": dept["win_rate"],
+        "low": low["win_rate"],
+        "low_manager": low["manager"],
+        "high": high["win_rate"],
+        "high_manager": high["manager"],
+        "stage": stage.index[0] if len(stage) else None,
+        "stage_share": stage.iloc[0] / stage.sum() if len(stage) else None,
+    }
+    return Reading(status, spread, figures)
+
+
+def stale(c: CheckInputs) -> Reading | None:
+    """Share of the open pipeline's amount in stale deals: ``stale_warning`` / ``stale_problem``."""
+    if not nonempty(c.pipeline, "deal_id", "manager", "amount", "stage") or c.stale is None:
+        return None
+    from ..weekly.pipeline import classify_deals
+
+    deals = classify_deals(c.pipeline, as_of=c.as_of)
+    open_amount = float(deals.loc[deals["outcome"] == "open", "amount"].sum())
+    stale_amount = float(c.stale["amount"].sum()) if len(c.stale) else 0.0
+    share = stale_amount / open_amount if open_amount > 0 else 0.0
+    status = level_high(share, c.th["stale_warning"], c.th["stale_problem"])
+    return Reading(status, share, {"count": len(c.stale), "amount": stale_amount, "share": share})
+
+
+KINDS = ("calls", "meetings", "proposals")
+"""Activity kinds whose fact and norm the activity check compares."""
+
+
+def activity(c: CheckInputs) -> Reading | None:
+    """Last ``activity_weeks`` complete week-parts, fact / norm per activity kind (the worst kind):
+    the department below ``activity_alert`` -> problem; a manager below it -> warning. The figures
+    list the managers below it, lowest first, as (manager, fact / norm) pairs."""
+    tr = c.tracking
+    if tr is None or not len(tr):
+        return None
+    kinds = [k for k in KINDS if f"{k}_fact" in tr.columns and f"{k}_norm" in tr.columns]
+    if not kinds:
+        return None
+    done = tr[tr["complete"].astype(bool)] if "complete" in tr.columns else tr
+    weeks = sorted(done["week_start"].unique())[-int(c.th["activity_weeks"]) :]
+    recent = done[done["week_start"].isin(weeks)]
+    if not len(recent):
+        return None
+    name = recent["manager"].astype(object).where(recent["level"] != "department", "\x00dept")
+    sums = recent.groupby(name.fillna("\x00none"))[
+        [f"{k}_{p}" for k in kinds for p in ("fact", "norm")]
+    ].sum()
+    ratio = pd.concat(
+        [sums[f"{k}_fact"] / sums[f"{k}_norm"].where(sums[f"{k}_norm"] > 0) for k in kinds], axis=1
+    ).min(axis=1)
+    dept = float(ratio.get("\x00dept", np.nan))
+    managers = ratio.drop(index=["\x00dept", "\x00none"], errors="ignore").dropna()
+    threshold = c.th["activity_alert"]
+    below = managers[managers < threshold].sort_values()
+    if np.isnan(dept) and not len(managers):
+        return None
+    if not np.isnan(dept) and dept < threshold:
+        status = "problem"
+    elif len(below):
+        status = "warning"
+    else:
+        status = "ok"
+    figures = {"weeks": len(weeks), "dept": dept, "threshold": threshold, "below": list(below.items())}
+    return Reading(status, dept, figures)
+
+
+def deal_size_cycle(c: CheckInputs) -> Reading | None:
+    """Average deal (positive documents, else client-days) per client class and the median
+    created -> closed days of won deals per class: both known -> ok; no cycle -> warning. The figures
+    are (class, average deal) and (class, median days) pairs."""
+    if not nonempty(c.sales, "date", "client_id", "amount") or not nonempty(
+        c.clients, "client_id", "segment"
+    ):
+        return None
+    start = window_start(c.as_of, c.window_months)
+    s = c.sales[(c.sales["date"] >= start) & (c.sales["date"] < c.as_of)]
+    segment = s["client_id"].map(c.clients.set_index("client_id")["segment"])
+    deal = s["document_id"] if "document_id" in s.columns else None
+    key = (
+        deal.astype(object).where(deal.notna(), s["client_id"].astype(str) + s["date"].astype(str))
+        if (deal is not None)
+        else (s["client_id"].astype(str) + s["date"].astype(str))
+    )
+    deals = (
+        pd.DataFrame({"segment": segment, "deal": key, "amount": s["amount"]})
+        .groupby(["segment", "deal"])["amount"]
+        .sum()
+    )
+    deals = deals[deals > 0]
+    avg = deals.groupby(level="segment").mean().reindex(["A", "B", "C"]).dropna()
+    if not len(avg):
+        return None
+    cycles = _won_cycle_days(c)
+    if not len(cycles):
+        return Reading("warning", float(avg.iloc[0]), {"deals": list(avg.items())}, case="no_cycle")
+    return Reading("ok", float(avg.iloc[0]), {"deals": list(avg.items()), "cycles": list(cycles.items())})
+
+
+def _won_cycle_days(c: CheckInputs) -> pd.Series:
+    """Median created -> closed days of the won deals per client class A, B, C (empty without them)."""
+    if not nonempty(c.pipeline, "client_id", "created", "closed", "stage"):
+        return pd.Series(dtype=float)
+    from ..weekly.pipeline import classify_deals
+
+    won = classify_deals(c.pipeline, as_of=c.as_of)
+    won = won[(won["outcome"] == "won") & won["created"].notna() & won["closed"].notna()]
+    days = (won["closed"] - won["created"]).dt.days
+    seg = won["client_id"].map(c.clients.set_index("client_id")["segment"])
+    return days.groupby(seg).median().reindex(["A", "B", "C"]).dropna()
+
+
+def coverage(c: CheckInputs) -> Reading | None:
+    """The department's coverage / required coverage: 1 or more -> ok, from ``coverage_warning``
+    -> warning, below -> problem; nothing left of the month's plan -> ok."""
+    cov = c.coverage
+    if not nonempty(cov, "level", "coverage", "required_coverage"):
+        return None
+    dept = cov[cov["level"] == "department"].iloc[0]
+    if pd.isna(dept["coverage"]):
+        return Reading("ok", float("nan"), case="met")
+    ratio = float(dept["coverage"] / dept["required_coverage"]) if dept["required_coverage"] > 0 else 0.0
+    status = level_low(ratio, 1.0, c.th["coverage_warning"])
+    figures = {
+        "coverage": dept["coverage"],
+        "required": dept["required_coverage"],
+        "remaining": dept.get("remaining_plan", np.nan),
+    }
+    return Reading(status, float(dept["coverage"]), figures, case="gap")
+
+
+CRM_FIELDS = {"pipeline": ("client_id", "created", "expected_close"), "activities": ("client_id",)}
+"""The key fields of the CRM check, per table."""
+
+
+def crm_quality(c: CheckInputs) -> Reading | None:
+    """Mean fill rate of the deals' client, created and expected close and the activities' client:
+    ``fill_ok`` / ``fill_problem``; any duplicate (deal ids, documents, similar client names) makes an ok
+    a warning. The figures list each field's fill rate as (table, field, fill) triples."""
+    tables = {"pipeline": c.pipeline, "activities": c.activities}
+    fields = []
+    for name, columns in CRM_FIELDS.items():
+        df = tables[name]
+        if df is None or not len(df):
+            continue
+        for column in columns:
+            fields.append((name, column, float(df[column].notna().mean()) if column in df.columns else 0.0))
+    if not fields:
+        return None
+    fill = float(np.mean([f for _, _, f in fields]))
+    dups = 0
+    if nonempty(c.pipeline, "deal_id"):
+        dups += int(c.pipeline["deal_id"].duplicated().sum())
+    if nonempty(c.quality, "check", "count"):
+        dup_checks = c.quality["check"].isin(["similar_client_names", "duplicate_document", "duplicate_line"])
+        dups += int(c.quality.loc[dup_checks, "count"].sum())
+    status = level_low(fill, c.th["fill_ok"], c.th["fill_problem"])
+    if status == "ok" and dups:
+        status = "warning"
+    return Reading(status, fill, {"fill": fill, "fields": fields, "duplicates": dups})

@@ -1,0 +1,128 @@
+"""The data side of the "cadence" and "people" checks: each reads
+:class:`~salesaudit.audit.rules.CheckInputs` and returns a :class:`~salesaudit.audit.rules.Reading`
+(status, figure, the figures its sentence quotes), or None when its input is missing. No language:
+:mod:`salesaudit.audit.wording` tells the figures."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rules import CheckInputs, Reading, level_high, nonempty, warned_months, worst
+
+
+def weekly_plans(c: CheckInputs) -> Reading | None:
+    """Targets no finer than a month -> warning (no weekly plans); yearly only -> problem."""
+    if not nonempty(c.targets, "period"):
+        return None
+    monthly = c.targets["period"].astype(str).str.len().eq(7).any()
+    if monthly:
+        return Reading("warning", 0.0, case="monthly")
+    return Reading("problem", 0.0, case="yearly")
+
+
+def forecast(c: CheckInputs) -> Reading | None:
+    """Mean absolute error of the department's run-rate forecast at mid-month (the week-part
+    holding the 15th) against the month's result, complete months: ``forecast_warning`` /
+    ``forecast_problem``. The figures add, when the backtest has them, the missed months the weekly
+    view warned of (``warned``: their count and mean weeks of warning)."""
+    tr = c.tracking
+    if not nonempty(tr, "level", "period", "week_start", "week_end", "forecast", "mtd_fact"):
+        return None
+    dept = tr[tr["level"] == "department"]
+    month_start = pd.to_datetime(dept["period"] + "-01")
+    month_end = month_start + pd.offsets.MonthEnd(0)
+    done = dept[month_end < c.as_of]
+    if not len(done):
+        return None
+    mid = month_start[month_end < c.as_of] + pd.Timedelta(days=14)
+    at_mid = done[(done["week_start"] <= mid) & (done["week_end"] >= mid)].set_index("period")["forecast"]
+    last = done.sort_values("week_end").groupby("period")["mtd_fact"].last()
+    both = at_mid.index.intersection(last[last > 0].index)
+    if not len(both):
+        return None
+    error = float(((at_mid[both] - last[both]).abs() / last[both]).mean())
+    status = level_high(error, c.th["forecast_warning"], c.th["forecast_problem"])
+    return Reading(status, error, {"error": error, "months": len(both), "warned": warning_weeks(c.backtest)})
+
+
+def warning_weeks(backtest: pd.DataFrame | None) -> tuple[int, float] | None:
+    """(missed months flagged at least a week ahead, their mean weeks of warning); None when the
+    backtest has no such month (or is missing)."""
+    warned = warned_months(backtest)
+    if warned is None or not len(warned):
+        return None
+    return len(warned), float(warned["weeks_of_warning"].astype(float).mean())
+
+
+def _monthly_sales(sales: pd.DataFrame) -> pd.Series:
+    """Net sales per (manager, calendar month period)."""
+    month = sales["date"].dt.to_period("M")
+    return sales.groupby([sales["manager"].astype(str), month])["amount"].sum()
+
+
+def ramp(c: CheckInputs) -> Reading | None:
+    """Ramp time: the first full month after hire in which a new manager sells at least ``ramp_level``
+    of the median experienced manager's average month (managers employed for 12+ months and still
+    there; average over the 12 full months before ``as_of``). Only hires after the first sale can be
+    measured; a hire not yet ramped within ``ramp_months`` full months is too early to judge. The
+    figures list each hire (``hires``: manager, case ``reached`` with its month or ``not_yet`` with
+    the months so far and the last month's share of the benchmark)."""
+    m = c.managers
+    if not nonempty(m, "manager", "hired") or not nonempty(c.sales, "date", "amount", "manager"):
+        return None
+    sales = c.sales[c.sales["date"] < c.as_of]
+    this_month = c.as_of.to_period("M")
+    per_month = _monthly_sales(sales)
+    left = m["left"] if "left" in m.columns else pd.Series(pd.NaT, index=m.index)
+    start = (this_month - 12).start_time
+    window = pd.period_range(this_month - 12, this_month - 1, freq="M")
+    veterans = m.loc[(m["hired"] <= start) & (left.isna() | (left >= c.as_of)), "manager"].astype(str)
+    averages = [per_month.get(v, pd.Series(dtype=float)).reindex(window).fillna(0).mean() for v in veterans]
+    bench = float(np.median(averages)) if averages else float("nan")
+    hires = m[(m["hired"] > sales["date"].min()) & (m["hired"] < this_month.start_time)]
+    if not len(hires) or not bench > 0:
+        return None
+    level, expected = c.th["ramp_level"], int(c.th["ramp_months"])
+    statuses, found, months_to_ramp = [], [], []
+    for name, hired, gone in zip(
+        hires["manager"].astype(str), hires["hired"], left[hires.index], strict=True
+    ):
+        first = hired.to_period("M") if hired.day == 1 else hired.to_period("M") + 1
+        last = (gone.to_period("M") - 1) if pd.notna(gone) else this_month - 1
+        months = pd.period_range(first, last, freq="M") if first <= last else pd.PeriodIndex([], freq="M")
+        own = per_month.get(name, pd.Series(dtype=float)).reindex(months).fillna(0).to_numpy()
+        reached = np.flatnonzero(own >= level * bench)
+        if len(reached):
+            month_no = int(reached[0]) + 1
+            months_to_ramp.append(month_no)
+            statuses.append("ok" if month_no <= expected else "warning")
+            found.append({"case": "reached", "manager": name, "level": level, "month": month_no})
+        else:
+            tenure = len(own)
+            share = float(own[-1] / bench) if tenure else 0.0
+            statuses.append(
+                "unknown" if tenure <= expected else "problem" if tenure > 2 * expected else "warning"
+            )
+            found.append({"case": "not_yet", "manager": name, "months": tenure, "share": share})
+    value = float(max(months_to_ramp)) if months_to_ramp else float("nan")
+    return Reading(worst(statuses), value, {"hires": found})
+
+
+def turnover(c: CheckInputs) -> Reading | None:
+    """Leavers in the 12 months before ``as_of`` / the mean of the headcount then and now:
+    ``turnover_warning`` / ``turnover_problem``."""
+    m = c.managers
+    if not nonempty(m, "manager", "left"):
+        return None
+    start = c.as_of - pd.DateOffset(months=12)
+    hired = m["hired"] if "hired" in m.columns else pd.Series(pd.NaT, index=m.index)
+
+    def headcount(day):
+        return int(((hired.isna() | (hired <= day)) & (m["left"].isna() | (m["left"] >= day))).sum())
+
+    leavers = int(((m["left"] > start) & (m["left"] <= c.as_of)).sum())
+    avg = (headcount(start) + headcount(c.as_of)) / 2
+    rate = leavers / avg if avg > 0 else 0.0
+    status = level_high(rate, c.th["turnover_warning"], c.th["turnover_problem"])
+    return Reading(status, rate, {"left": leavers, "headcount": avg, "rate": rate})
