@@ -288,29 +288,11 @@ def pipeline_coverage(
     0     Ann            800.0           400.0       2.0                4.0   True
     1     NaN            800.0           400.0       2.0                4.0   True
     """
-    need = [c for c in ("level", "manager", "month_plan", "mtd_fact", "reference_day")]
-    missing = [c for c in need if c not in tracking.columns]
-    if missing:
-        raise DataError(
-            f"tracking lacks column(s) {', '.join(missing)}",
-            column=missing[0],
-            hint="pass the output of track_week(..., mode='weekly')",
-        )
-    if tracking.duplicated(["level", "manager"]).any():
-        raise DataError("tracking has several rows per manager", hint="pass track_week(..., mode='weekly')")
-    refs = pd.to_datetime(tracking["reference_day"]).dt.normalize().unique()
-    if len(refs) != 1:
-        raise DataError("tracking mixes several reference days", column="reference_day")
-    ref = pd.Timestamp(refs[0])
+    ref = _reference_day(tracking)
     month_end = ref + pd.offsets.MonthEnd(0)
-    if win_rate is None:
-        rates = _win_rates(pipeline, as_of=ref if as_of is None else as_of, default=default_win_rate)
-        rate = float(rates.loc[rates["level"] == "department", "win_rate"].iloc[0])
-    elif not 0 < win_rate <= 1:
-        raise ConfigError("win_rate must be in (0, 1]", key="funnel.win_rate", value=win_rate)
-    else:
-        rate = float(win_rate)
-    deals = classify_deals(pipeline, as_of=ref if as_of is None else as_of)
+    snapshot = ref if as_of is None else as_of
+    rate = _required_win_rate(pipeline, as_of=snapshot, fixed=win_rate, default=default_win_rate)
+    deals = classify_deals(pipeline, as_of=snapshot)
     close = _dates(deals, "expected_close")
     window = (deals["outcome"] == "open") & (close > ref) & (close <= month_end)
     amount = deals["amount"].astype(float).where(window, 0.0)
@@ -329,6 +311,34 @@ def pipeline_coverage(
     out["required_coverage"] = 1.0 / rate if rate > 0 else np.inf  # nothing won: nothing covers
     out["below"] = (out["coverage"] < out["required_coverage"]).to_numpy(dtype=bool)
     return out.reset_index(drop=True)
+
+
+def _reference_day(tracking: pd.DataFrame) -> pd.Timestamp:
+    """The one reference day of a weekly ``track_week`` table; fails on any other table."""
+    need = [c for c in ("level", "manager", "month_plan", "mtd_fact", "reference_day")]
+    missing = [c for c in need if c not in tracking.columns]
+    if missing:
+        raise DataError(
+            f"tracking lacks column(s) {', '.join(missing)}",
+            column=missing[0],
+            hint="pass the output of track_week(..., mode='weekly')",
+        )
+    if tracking.duplicated(["level", "manager"]).any():
+        raise DataError("tracking has several rows per manager", hint="pass track_week(..., mode='weekly')")
+    refs = pd.to_datetime(tracking["reference_day"]).dt.normalize().unique()
+    if len(refs) != 1:
+        raise DataError("tracking mixes several reference days", column="reference_day")
+    return pd.Timestamp(refs[0])
+
+
+def _required_win_rate(pipeline: pd.DataFrame, *, as_of, fixed: float | None, default: float) -> float:
+    """The win rate coverage is held against: ``fixed`` when given, else the department's."""
+    if fixed is None:
+        rates = _win_rates(pipeline, as_of=as_of, default=default)
+        return float(rates.loc[rates["level"] == "department", "win_rate"].iloc[0])
+    if not 0 < fixed <= 1:
+        raise ConfigError("win_rate must be in (0, 1]", key="funnel.win_rate", value=fixed)
+    return float(fixed)
 
 
 def stale_deals(
@@ -379,12 +389,8 @@ def stale_deals(
         raise ConfigError("stale_factor must be positive", key="tracking.stale_factor", value=stale_factor)
     day = _day(as_of, key="as_of")
     deals = classify_deals(pipeline, as_of=day)
-    created, closed = _dates(deals, "created"), _dates(deals, "closed")
-    if cycle_days is None:
-        won = (deals["outcome"] == "won") & created.notna() & closed.notna()
-        cycle = float((closed[won] - created[won]).dt.days.median()) if won.any() else np.nan
-    else:
-        cycle = float(cycle_days)
+    created = _dates(deals, "created")
+    cycle = _usual_cycle(deals) if cycle_days is None else float(cycle_days)
     open_ = deals["outcome"] == "open"
     expected = _dates(deals, "expected_close")
     age = (day - created).dt.days
@@ -408,7 +414,19 @@ def stale_deals(
             "too_long": too_long.astype(bool),
         }
     )[stale.to_numpy()]
-    reason = np.where(out["overdue"], "overdue", "")
-    reason = np.where(out["too_long"], np.char.add(reason, "+too_long"), reason)
-    out["reason"] = pd.Series(np.char.lstrip(reason.astype(str), "+"), index=out.index, dtype="str")
+    out["reason"] = _reasons(out)
     return out.sort_values("amount", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _usual_cycle(deals: pd.DataFrame) -> float:
+    """Median days from ``created`` to ``closed`` over won deals (NaN without one)."""
+    created, closed = _dates(deals, "created"), _dates(deals, "closed")
+    won = (deals["outcome"] == "won") & created.notna() & closed.notna()
+    return float((closed[won] - created[won]).dt.days.median()) if won.any() else np.nan
+
+
+def _reasons(stale: pd.DataFrame) -> pd.Series:
+    """ "overdue", "too_long" or "overdue+too_long" per stale deal."""
+    reason = np.where(stale["overdue"], "overdue", "")
+    reason = np.where(stale["too_long"], np.char.add(reason, "+too_long"), reason)
+    return pd.Series(np.char.lstrip(reason.astype(str), "+"), index=stale.index, dtype="str")
