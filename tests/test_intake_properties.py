@@ -28,7 +28,7 @@ from salesaudit.engine import config
 from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import DataError
 from salesaudit.intake.canonical import WHOLE_COLUMN, read_engagement
-from salesaudit.intake.readers import TOTAL_PATTERN
+from salesaudit.intake.finish import TOTAL_PATTERN
 
 ALPHABET = "АБВгдеЁёжЩыьЮя abcXYZ019;,\"'«»-.\n/"
 BAD_AMOUNTS = ["н/д", "abc", "1,2,3", "#ЗНАЧ!"]

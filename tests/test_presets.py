@@ -357,7 +357,7 @@ def test_unknown_preset_and_table_without_mapping_fail_in_config(tiny):
 
 
 def test_a_deal_export_shared_by_two_tables_is_read_once(tmp_path, monkeypatch):
-    from salesaudit.intake import canonical as intake_module
+    from salesaudit.intake import conform as intake_module
 
     calls = []
     original = intake_module.read_raw

@@ -11,14 +11,9 @@ import pytest
 
 from salesaudit.engine.config import ReadOptions
 from salesaudit.exceptions import InputFileError
-from salesaudit.intake.readers import (
-    detect_encoding,
-    find_header,
-    read_raw,
-    sniff_delimiter,
-    sniff_kind,
-    split_lines,
-)
+from salesaudit.intake.csv_reader import detect_encoding, sniff_delimiter, split_lines
+from salesaudit.intake.headers import find_header
+from salesaudit.intake.readers import read_raw, sniff_kind
 
 OPTS = ReadOptions()
 HEADERS = ["Дата", "Клиент", "Сумма"]

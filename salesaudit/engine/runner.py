@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -243,106 +244,182 @@ def run(
     eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
     for stage in stages:
         check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
-    from .kernel import affordable_kernels, local_kernels, usable_cores
+    from .kernel import local_kernels, usable_cores
 
     timings: dict[str, float] = {}
     kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
     # The kernels start (and import the heavy libraries) while this process reads the client's files.
     with local_kernels(kernels, cwd=notebooks) as kms:
-        # imported only now: pandas & co load while the kernels boot on the other core
-        from ..intake.canonical import read_engagement
-        from . import outputs
-        from .session import save_intake
-
-        start = time.perf_counter()
-        intake = read_engagement(eng)  # data problems fail here, before any notebook runs
-        timings["intake"] = round(time.perf_counter() - start, 3)
-
-        data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
-        keep = affordable_kernels(len(kms), data_bytes=data_bytes)
-        if keep < len(kms):
-            for km in kms[keep:]:  # not enough free memory for a copy of the data in each kernel
-                km.shutdown_kernel(now=True)
-            kms = kms[:keep]
-            progress(f"memory: {keep} kernel(s) for {data_bytes / 2**20:.0f} MB of tables")
-        kernels = len(kms)
-        run_dir = outputs.new_run_dir(eng.folder, out, suffix=suffix)
-        progress(f"output: {run_dir}")
-        manifest = {
-            "salesaudit": _versions().get("salesaudit"),
-            "engagement": str(eng.folder),
-            "output": str(run_dir),
-            "command": command,
-            "started": dt.datetime.now().isoformat(timespec="seconds"),
-            "status": "running",
-            "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
-            "inputs": _inputs(eng, intake),
-            "versions": _versions(),
-            "kernels": kernels,
-            "timings": timings,
-        }
-        _write_manifest(run_dir, manifest)
-        save_intake(intake, run_dir / "intake")
-        outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
-        outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+        intake = _read_intake(eng, timings)  # data problems fail here, before any notebook runs
+        kms = _affordable(kms, intake, progress)
+        run_dir, manifest = _open_run(
+            eng,
+            intake,
+            out=out,
+            suffix=suffix,
+            command=command,
+            extra_parameters=extra_parameters,
+            kernels=len(kms),
+            timings=timings,
+            progress=progress,
+        )
         del intake
-        from ..report.pdf import finish_pdf, print_pdf, start_pdf, stop_pdf
-
-        pdf_proc = start_pdf() if report else None
-        if report:  # the report's libraries load in this idle process while the notebooks run
-            warm = threading.Thread(target=_warm_report, daemon=True)
-            warm.start()
+        pdf_proc, warm = _start_report(report)
         timings["before_stages"] = round(time.perf_counter() - t0, 3)
-        try:
+        parameters = {"engagement": str(eng.folder), "run_dir": str(run_dir), **(extra_parameters or {})}
+        with _failing(run_dir, manifest, pdf_proc):
             timings.update(
                 execute_stages(
                     stages,
                     kms=kms,
-                    parameters={
-                        "engagement": str(eng.folder),
-                        "run_dir": str(run_dir),
-                        **(extra_parameters or {}),
-                    },
+                    parameters=parameters,
                     run_dir=run_dir,
                     progress=progress,
                     notebooks=notebooks,
                 )
             )
-        except BaseException as exc:
-            stop_pdf(pdf_proc)
-            _fail(run_dir, manifest, exc)
-            raise
-    try:
+    with _failing(run_dir, manifest, pdf_proc):
         if report:
             warm.join()
-            from ..report.html import build_report
-            from ..report.workbook import write_workbook
-
-            start = time.perf_counter()
-            progress("report ...")
-            html_path = build_report(
+            _write_report(
                 run_dir,
                 eng=eng,
-                stages=[s.notebook for s in stages],
+                stages=stages,
                 title_key=title_key,
                 compact=compact,
-                pdf=False,
+                pdf_proc=pdf_proc,
+                timings=timings,
+                progress=progress,
             )
-            # the waiting child process prints the PDF while this one writes the workbook (2 cores)
-            print_pdf(pdf_proc, html_path, run_dir / "report.pdf")
-            write_workbook(run_dir, eng=eng)
-            timings["workbook"] = round(time.perf_counter() - start, 3)
-            finish_pdf(pdf_proc, run_dir / "report.pdf")
-            timings["report"] = round(time.perf_counter() - start, 3)
-    except BaseException as exc:
-        stop_pdf(pdf_proc)
-        _fail(run_dir, manifest, exc)
-        raise
     timings["total"] = round(time.perf_counter() - t0, 3)
     manifest["status"] = "ok"
     manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, manifest)
     return run_dir
+
+
+def _start_report(report: bool):
+    """``(pdf_proc, warm)``: the PDF child process, and a thread in which the report's libraries load
+    in this idle process while the notebooks run (``(None, None)`` without a report)."""
+    if not report:
+        return None, None
+    from ..report.pdf import start_pdf
+
+    pdf_proc = start_pdf()
+    warm = threading.Thread(target=_warm_report, daemon=True)
+    warm.start()
+    return pdf_proc, warm
+
+
+@contextmanager
+def _failing(run_dir: Path, manifest: dict, pdf_proc):
+    """On any exception (Ctrl-C too): stop the PDF process, mark the manifest ``failed``, re-raise."""
+    try:
+        yield
+    except BaseException as exc:
+        from ..report.pdf import stop_pdf
+
+        stop_pdf(pdf_proc)
+        _fail(run_dir, manifest, exc)
+        raise
+
+
+def _read_intake(eng: config.Engagement, timings: dict[str, float]):
+    """The client's files read into the canonical tables (timed as ``intake``)."""
+    # imported only now: pandas & co load while the kernels boot on the other core
+    from ..intake.canonical import read_engagement
+
+    start = time.perf_counter()
+    intake = read_engagement(eng)
+    timings["intake"] = round(time.perf_counter() - start, 3)
+    return intake
+
+
+def _affordable(kms: Sequence, intake, progress: Callable[[str], None]) -> Sequence:
+    """The kernels there is free memory for, each holding a copy of the data; the others shut down."""
+    from .kernel import affordable_kernels
+
+    data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
+    keep = affordable_kernels(len(kms), data_bytes=data_bytes)
+    if keep < len(kms):
+        for km in kms[keep:]:  # not enough free memory for a copy of the data in each kernel
+            km.shutdown_kernel(now=True)
+        kms = kms[:keep]
+        progress(f"memory: {keep} kernel(s) for {data_bytes / 2**20:.0f} MB of tables")
+    return kms
+
+
+def _open_run(
+    eng: config.Engagement,
+    intake,
+    *,
+    out,
+    suffix: str,
+    command: str,
+    extra_parameters: dict | None,
+    kernels: int,
+    timings: dict[str, float],
+    progress: Callable[[str], None],
+) -> tuple[Path, dict]:
+    """A new run folder with its manifest (status ``running``), the intake tables, the rejected rows
+    and the row accounting; returns the folder and the manifest."""
+    from . import outputs
+    from .session import save_intake
+
+    run_dir = outputs.new_run_dir(eng.folder, out, suffix=suffix)
+    progress(f"output: {run_dir}")
+    manifest = {
+        "salesaudit": _versions().get("salesaudit"),
+        "engagement": str(eng.folder),
+        "output": str(run_dir),
+        "command": command,
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "status": "running",
+        "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
+        "inputs": _inputs(eng, intake),
+        "versions": _versions(),
+        "kernels": kernels,
+        "timings": timings,
+    }
+    _write_manifest(run_dir, manifest)
+    save_intake(intake, run_dir / "intake")
+    outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
+    outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+    return run_dir, manifest
+
+
+def _write_report(
+    run_dir: Path,
+    *,
+    eng: config.Engagement,
+    stages: Sequence[Stage],
+    title_key: str,
+    compact: bool,
+    pdf_proc,
+    timings: dict[str, float],
+    progress: Callable[[str], None],
+) -> None:
+    """The HTML report, the PDF (printed by the waiting child process) and the workbook."""
+    from ..report.html import build_report
+    from ..report.pdf import finish_pdf, print_pdf
+    from ..report.workbook import write_workbook
+
+    start = time.perf_counter()
+    progress("report ...")
+    html_path = build_report(
+        run_dir,
+        eng=eng,
+        stages=[s.notebook for s in stages],
+        title_key=title_key,
+        compact=compact,
+        pdf=False,
+    )
+    # the waiting child process prints the PDF while this one writes the workbook (2 cores)
+    print_pdf(pdf_proc, html_path, run_dir / "report.pdf")
+    write_workbook(run_dir, eng=eng)
+    timings["workbook"] = round(time.perf_counter() - start, 3)
+    finish_pdf(pdf_proc, run_dir / "report.pdf")
+    timings["report"] = round(time.perf_counter() - start, 3)
 
 
 def _warm_report() -> None:
