@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 from importlib import resources
 from pathlib import Path
 
@@ -547,7 +546,8 @@ def test_decompose_plan_splits_by_class_when_clients_are_segmented():
     assert (table["A"] + table["B"]).tolist() == month.tolist() and table["new"].eq(0).all()
 
 
-def test_twelve_managers_a_year_in_well_under_a_second():
+def test_twelve_managers_a_year_of_30k_lines_reconciles():
+    # speed is measured in benchmarks/, never asserted here (a busy machine is not a failure)
     rng = np.random.default_rng(7)
     n = 30_000
     names = [f"M{i:02d}" for i in range(12)]
@@ -562,12 +562,8 @@ def test_twelve_managers_a_year_in_well_under_a_second():
     managers = team(
         *names, hired=["2020-01-01"] * 11 + ["2026-04-01"], left=[None] * 10 + ["2026-08-31", None]
     )
-    decompose_plan(sales, year=2026, managers=managers, as_of="2026-01-01")  # warm the holiday cache
-    start = time.perf_counter()
     res = decompose_plan(sales, year=2026, managers=managers, as_of="2026-01-01")
-    elapsed = time.perf_counter() - start
     check_reconciled(res, res.target)
-    assert elapsed < 1.0
 
 
 # --- labels ------------------------------------------------------------------------------------

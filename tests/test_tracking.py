@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -312,7 +310,8 @@ def test_backtest_skips_months_that_are_not_complete(summer):
     assert sorted(bt["period"].unique()) == ["2026-06", "2026-07"]
 
 
-def test_backtest_is_fast_for_three_years_and_twelve_managers():
+def test_backtest_of_three_years_and_twelve_managers_covers_every_month():
+    # speed is measured in benchmarks/bench_weekly.py, never asserted here
     rng = np.random.default_rng(1)
     days = pd.date_range("2023-01-01", "2025-12-31")
     starts = np.maximum(days - pd.to_timedelta(days.day_of_week, unit="D"), days.to_period("M").start_time)
@@ -331,12 +330,8 @@ def test_backtest_is_fast_for_three_years_and_twelve_managers():
             "manager": np.array(managers)[rng.integers(0, 12, n)],
         }
     )
-    backtest(sales, plan_weekly=plan, as_of="2026-01-10")  # warm the holiday calendar
-    start = time.perf_counter()
     bt = backtest(sales, plan_weekly=plan, as_of="2026-01-10")
-    elapsed = time.perf_counter() - start
     assert len(bt) == 36 * 13
-    assert elapsed < 1.0, f"backtest took {elapsed:.2f} s"
 
 
 def test_trend_lists_the_last_complete_weeks(april_plan, april_sales):
