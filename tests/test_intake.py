@@ -155,11 +155,11 @@ def test_same_file_name_in_two_folders_is_told_apart(tmp_path):
     assert intake.accounting["file"].tolist() == ["data/2024/s.csv", "data/2025/s.csv"]
 
 
-def test_recode_na_values_and_a_missing_optional_column(tmp_path):
+def test_recode_na_values_and_a_mapped_optional_column_missing(tmp_path):
     inputs = {
         "activities": {
             "files": ["data/a.csv"],
-            "columns": {"date": "Дата", "manager": "Менеджер", "type": "Тип", "outcome": "Итог звонка"},
+            "columns": {"date": "Дата", "manager": "Менеджер", "type": "Тип"},
             "recode": {"type": {"Звонок": "call", "встреча": "meeting"}},
             "read": {"na_values": ["—"]},
         },
@@ -181,8 +181,21 @@ def test_recode_na_values_and_a_missing_optional_column(tmp_path):
     assert intake.rejected[["table", "row", "reason_code", "detail"]].values.tolist() == [
         ["activities", 3, "empty", "manager"]
     ]
-    assert "outcome" not in acts  # mapped but absent: a note, not a silent empty column
-    assert any("'Итог звонка' (mapped to outcome) is not in the file" in n for n in intake.notes)
+    assert "outcome" not in acts
+    # a mapped optional column that the file lacks stops intake, naming the file's headers (issue 12)
+    inputs["activities"]["columns"]["outcome"] = "Итог звонка"
+    eng = _eng(
+        tmp_path / "f",
+        inputs,
+        {
+            "a.csv": "Дата;Менеджер;Тип\n01.02.2026;Иванов;Звонок\n",
+            "s.csv": "Дата;Клиент;Сумма\n01.02.2026;К;1\n",
+        },
+    )
+    with pytest.raises(InputFileError, match="mapped column for 'outcome' is not in the file") as err:
+        read_engagement(eng)
+    assert err.value.key == "inputs.activities.columns.outcome"
+    assert "columns in the file: Дата, Менеджер, Тип" in err.value.hint
 
 
 def test_schema_checks_reject_rows_with_their_rule(tmp_path):

@@ -13,6 +13,7 @@ import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -23,6 +24,9 @@ from ..exceptions import InputFileError
 from .headers import _configured_header, _norm, find_header
 from .parsing import memory_pool, pool_empty
 from .raw import Cells
+
+if TYPE_CHECKING:
+    from .sources import Blob
 
 HEAD_BYTES = 1 << 20
 BLOCK_BYTES = 1 << 22  # CSV block per reader thread: larger blocks hold more memory, not less time
@@ -108,7 +112,9 @@ class _Reread(Exception):
     """The fast reader's record count disagrees with the exact one: read the slow, exact way."""
 
 
-def _read_csv(path: Path, head: bytes, options, hints, kinds):
+def _read_csv(path: Blob, head: bytes, options, hints, kinds):
+    """The cells of a CSV: ``path`` is the file or its decompressed bytes
+    (:class:`~salesaudit.intake.sources.Blob`)."""
     encoding = options.encoding or detect_encoding(head)
     if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
         text = _decode_all(path, encoding)
@@ -183,7 +189,7 @@ class _Numbering:
         return np.cumsum(rows, out=rows)
 
 
-def _later_encoding(path: Path) -> str | None:
+def _later_encoding(path: Blob) -> str | None:
     """The encoding of a file whose first megabyte looked like UTF-8 but whose rest is not."""
     data = path.read_bytes()
     try:
@@ -228,9 +234,56 @@ def _delimiter(configured, path: Path, lines: list[str]) -> str:
 
 def _csv_header_line(path: Path, lines: list[str], delimiter: str, options, hints) -> int:
     if options.header_row is not None:
-        return _configured_header(path, options.header_row, len(lines), "file", "lines")
-    records = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:60]]
-    return find_header(records, hints)
+        line = _configured_header(path, options.header_row, len(lines), "file", "lines")
+    else:
+        records = [next(csv.reader([line], delimiter=delimiter), []) for line in lines[:60]]
+        line = find_header(records, hints)
+    _one_column(path, lines, delimiter, line, hints)
+    return line
+
+
+def _one_column(path: Path, lines: list[str], delimiter: str, header_line: int, hints) -> None:
+    """A header that another delimiter would split into the expected headers (``Дата;Клиент;Сумма``
+    read with ``,``: one column, or cut at decimal commas) is a wrong ``read.delimiter``: say which
+    one fits.
+
+    Only when no expected header is found with ``delimiter`` among the first lines while another
+    delimiter finds some (without expected headers: when the header is one column and another
+    delimiter splits the lines consistently).
+    """
+    text = lines[header_line] if header_line < len(lines) else ""
+    header = next(csv.reader([text], delimiter=delimiter), [])
+    wanted = {_norm(h) for h in hints if str(h).strip()}
+    numbered = [(i + 1, line) for i, line in enumerate(lines[:60]) if line.strip()]
+    if wanted:
+        mine = (next(csv.reader([line], delimiter=delimiter), []) for _, line in numbered)
+        if any(wanted & {_norm(c) for c in rec} for rec in mine):
+            return
+    elif len([c for c in header if c.strip()]) > 1:
+        return
+    sample = [line for _, line in numbered]
+    for other in (";", "\t", ",", "|"):
+        if other == delimiter:
+            continue
+        records = [(n, next(csv.reader([line], delimiter=other), [])) for n, line in numbered]
+        scored = [(len(wanted & {_norm(c) for c in rec}), len(rec), -n, rec) for n, rec in records]
+        hits, width, at, split = max(scored, key=lambda t: t[:3], default=(0, 0, 0, []))
+        if width > 1 and (hits or (not wanted and sniff_delimiter(sample) == other)):
+            how = "one column" if len([c for c in header if c.strip()]) <= 1 else "no expected column"
+            raise InputFileError(
+                f"the header does not read with delimiter {_shown(delimiter)!r} ({how}), but "
+                f"{_shown(other)!r} splits line {-at} into {width} columns ({', '.join(split[:4])}"
+                f"{', …' if width > 4 else ''})",
+                file=str(path),
+                row=-at,
+                value=lines[-at - 1][:120],
+                key="inputs.<table>.read.delimiter",
+                hint=f'set inputs.<table>.read.delimiter: "{_shown(other)}" in engagement.yaml',
+            )
+
+
+def _shown(delimiter: str) -> str:
+    return "\\t" if delimiter == "\t" else delimiter
 
 
 def _byte_offset(head: bytes, encoding: str, lines: int) -> int | None:
@@ -246,7 +299,7 @@ def _byte_offset(head: bytes, encoding: str, lines: int) -> int | None:
     return pos
 
 
-def _arrow_csv(path: Path, offset: int, names: list[str], delimiter: str, encoding: str, types, decimal):
+def _arrow_csv(path: Blob, offset: int, names: list[str], delimiter: str, encoding: str, types, decimal):
     """Fast multi-threaded read of the data lines; ``(None, [])`` when pyarrow cannot."""
     invalid: list = []
 
@@ -259,7 +312,7 @@ def _arrow_csv(path: Path, offset: int, names: list[str], delimiter: str, encodi
     types = types or [pa.large_string()] * width
     enc = encoding.lower().replace("_", "-")
     arrow_encoding = "utf8" if enc in ("utf-8", "utf-8-sig", "utf8", "ascii") else encoding
-    with pa.OSFile(str(path), "r") as fh:  # read-only, native (no Python in the read loop)
+    with path.arrow() as fh:  # read-only, native (no Python in the read loop)
         fh.seek(offset)
         try:
             table = pcsv.read_csv(
@@ -287,7 +340,7 @@ def _arrow_csv(path: Path, offset: int, names: list[str], delimiter: str, encodi
     return table, invalid
 
 
-def _decode_all(path: Path, encoding: str) -> str:
+def _decode_all(path: Blob, encoding: str) -> str:
     data = path.read_bytes()
     try:
         return data.decode(encoding)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -15,12 +16,17 @@ from ..exceptions import InputFileError
 from .headers import _configured_header, _norm, find_header
 from .raw import Cells
 
+if TYPE_CHECKING:
+    from .sources import Blob
 
-def _read_excel(path: Path, options, hints):
+
+def _read_excel(path: Blob, options, hints):
+    """The cells of the chosen sheet: ``path`` is the file or its decompressed bytes
+    (:class:`~salesaudit.intake.sources.Blob`)."""
     import python_calamine
 
     try:
-        with path.open("rb") as fh:
+        with path.open() as fh:
             book = python_calamine.CalamineWorkbook.from_filelike(fh)
     except python_calamine.PasswordError:
         raise InputFileError(

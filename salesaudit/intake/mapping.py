@@ -4,6 +4,7 @@ else the preset's usual spellings (case, spacing and ё ignored); the read setti
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 
 from ..engine.config import InputSpec, ReadOptions
@@ -52,7 +53,12 @@ def _norm(text: str) -> str:
 
 
 def _resolve(spec: InputSpec, alternatives, headers: list[str], path: Path, table: str):
-    """``{canonical: header in the file}``: the engagement's header, else the preset's spellings."""
+    """``{canonical: header in the file}``: the engagement's header, else the preset's spellings.
+
+    A header mapped in ``inputs.<table>.columns`` must be in the file, whether its column is required
+    or optional; a preset's optional spellings may all be absent. Returns the mapping and notes (none
+    today; kept for the caller's sake).
+    """
     exact = {h: h for h in headers}
     loose: dict[str, list[str]] = {}
     for h in headers:
@@ -75,17 +81,10 @@ def _resolve(spec: InputSpec, alternatives, headers: list[str], path: Path, tabl
         found = next((h for h in map(find, candidates) if h is not None), None)
         if found is not None:
             mapping[canonical] = found
-        elif canonical in required and candidates:
-            raise InputFileError(
-                f"the mapped column for {canonical!r} is not in the file",
-                file=str(path),
-                column=candidates[0],
-                key=f"inputs.{table}.columns.{canonical}",
-                hint=f"columns in the file: {', '.join(headers)}. "
-                f"Fix inputs.{table}.columns.{canonical} in engagement.yaml",
-            )
-        elif explicit:
-            notes.append(f"column {explicit!r} (mapped to {canonical}) is not in the file; left empty")
+        elif explicit or (canonical in required and candidates):
+            # a column the consultant mapped must exist, optional or not (a preset's optional
+            # spellings are only what an export may have)
+            raise _not_in_file(canonical, candidates[0], headers, path, table)
     missing = [c for c in required if c not in mapping]
     if missing:
         raise InputFileError(
@@ -96,6 +95,21 @@ def _resolve(spec: InputSpec, alternatives, headers: list[str], path: Path, tabl
             f"(columns in the file: {', '.join(headers)})",
         )
     return mapping, notes
+
+
+def _not_in_file(canonical: str, header: str, headers: list[str], path: Path, table: str) -> InputFileError:
+    """The mapped header is not among the file's headers: list them, and the closest spellings."""
+    close = difflib.get_close_matches(_norm(header), [_norm(h) for h in headers], n=3, cutoff=0.6)
+    similar = [h for h in headers if _norm(h) in close]
+    maybe = f"did you mean {', '.join(repr(h) for h in similar)}? " if similar else ""
+    return InputFileError(
+        f"the mapped column for {canonical!r} is not in the file",
+        file=str(path),
+        column=header,
+        key=f"inputs.{table}.columns.{canonical}",
+        hint=f"{maybe}columns in the file: {', '.join(headers)}. "
+        f"Fix inputs.{table}.columns.{canonical} in engagement.yaml",
+    )
 
 
 def _read_kinds(wanted: dict[str, str], table: str) -> dict[str, str]:

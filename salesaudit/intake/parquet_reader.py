@@ -4,7 +4,7 @@ row's number is the record number (1 = first record).
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pyarrow as pa
@@ -13,12 +13,20 @@ import pyarrow.compute as pc
 from ..exceptions import InputFileError
 from .raw import Cells, _float_numpy
 
+if TYPE_CHECKING:
+    from .sources import Blob
 
-def _read_parquet(path: Path):
+
+def _read_parquet(path: Blob):
+    """The cells of a Parquet file: ``path`` is the file (memory-mapped) or its decompressed bytes
+    (:class:`~salesaudit.intake.sources.Blob`)."""
     import pyarrow.parquet as pq
 
     try:
-        table = pq.read_table(path, memory_map=True)
+        if path.data is None:
+            table = pq.read_table(path.where, memory_map=True)
+        else:
+            table = pq.read_table(pa.BufferReader(path.data))
     except Exception as exc:
         raise InputFileError(f"not a readable Parquet file ({exc})", file=str(path)) from None
     names, arrays, numbers, dates = [], [], {}, {}

@@ -17,8 +17,11 @@ in one of the first three columns) and CSV lines with more fields than the heade
 ``dropped`` — they are counted as read and rejected with their reason, never silently lost.
 Files are only ever opened for reading.
 
+A ``.gz`` file or a ``.zip`` member (:mod:`~salesaudit.intake.sources`) is decompressed in memory and
+read like the file it holds, under its own name (``archive.zip:2025-01.csv``).
+
 Where each part lives: this module checks the file and picks the reader by extension and content
-(:func:`sniff_kind`; the place for compressed files too); :mod:`~salesaudit.intake.csv_reader`,
+(:func:`sniff_kind`); :mod:`~salesaudit.intake.sources` opens compressed files; :mod:`~salesaudit.intake.csv_reader`,
 :mod:`~salesaudit.intake.excel_reader` and :mod:`~salesaudit.intake.parquet_reader` read one format each
 into cells; :mod:`~salesaudit.intake.headers` finds and names the header; :mod:`~salesaudit.intake.finish`
 drops blank rows, totals rows and malformed lines the same way for every format and builds the
@@ -36,18 +39,21 @@ from .finish import finish
 from .headers import _norm
 from .parquet_reader import _read_parquet
 from .raw import RawTable
+from .sources import Blob, Source, sources_of
 
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 
 
-def read_raw(path: Path, *, options, headers=(), kinds=None) -> RawTable:
-    """Read ``path`` (CSV/TXT/TSV, XLSX/XLSM, XLS, Parquet) as cells.
+def read_raw(path: Path | Source, *, options, headers=(), kinds=None) -> RawTable:
+    """Read ``path`` (CSV/TXT/TSV, XLSX/XLSM, XLS, Parquet; a ``.gz`` of one; a ``.zip`` holding one) as
+    cells.
 
     Parameters
     ----------
     path
-        The client's file (opened read-only).
+        The client's file (opened read-only), or a :class:`~salesaudit.intake.sources.Source` (a ``.gz``
+        file's content, a ``.zip`` member), decompressed in memory.
     options
         ``inputs.<table>.read`` (:class:`salesaudit.engine.config.ReadOptions`).
     headers
@@ -64,35 +70,55 @@ def read_raw(path: Path, *, options, headers=(), kinds=None) -> RawTable:
     ------
     InputFileError
         File missing, empty, unreadable, not what its extension says, a wrong sheet name, a header
-        row past the end, or no data rows.
+        row past the end, no data rows, or an archive that does not hold exactly one table.
     """
+    src = _blob(path)
+    suffix = src.suffix
+    head = src.head(HEAD_BYTES)
+    kind = sniff_kind(head)
+    hints = [str(h) for h in headers]
+    kinds = {_norm(h): k for h, k in (kinds or {}).items()}
+    if suffix in CSV_SUFFIXES:
+        _expect(src, kind, ("text",), "a text (CSV) file")
+        parts = _read_csv(src, head, options, hints, kinds)
+    elif suffix in EXCEL_SUFFIXES:
+        _expect(src, kind, ("zip", "ole"), "an Excel workbook")
+        parts = _read_excel(src, options, hints)
+    elif suffix == ".parquet":
+        _expect(src, kind, ("parquet",), "a Parquet file")
+        parts = _read_parquet(src)
+    else:
+        raise InputFileError(
+            f"unsupported file type {suffix or '(no extension)'!r}",
+            file=str(src),
+            hint="export the table as CSV, XLSX, XLS or Parquet (a .gz or .zip of them is fine)",
+        )
+    return finish(src, options, kinds, *parts)
+
+
+def _blob(path: Path | Source) -> Blob:
+    """The bytes to read: the file on disk, or a ``.gz`` / ``.zip`` content decompressed in memory
+    (a ``.zip`` given directly must hold exactly one readable table)."""
+    if isinstance(path, Source):
+        return path.load()
     path = Path(path)
     if not path.is_file():
         raise InputFileError("file not found", file=str(path))
     if path.stat().st_size == 0:
         raise InputFileError("the file is empty (0 bytes)", file=str(path))
-    suffix = path.suffix.lower()
-    with path.open("rb") as fh:
-        head = fh.read(HEAD_BYTES)
-    kind = sniff_kind(head)
-    hints = [str(h) for h in headers]
-    kinds = {_norm(h): k for h, k in (kinds or {}).items()}
-    if suffix in CSV_SUFFIXES:
-        _expect(path, kind, ("text",), "a text (CSV) file")
-        parts = _read_csv(path, head, options, hints, kinds)
-    elif suffix in EXCEL_SUFFIXES:
-        _expect(path, kind, ("zip", "ole"), "an Excel workbook")
-        parts = _read_excel(path, options, hints)
-    elif suffix == ".parquet":
-        _expect(path, kind, ("parquet",), "a Parquet file")
-        parts = _read_parquet(path)
-    else:
-        raise InputFileError(
-            f"unsupported file type {suffix or '(no extension)'!r}",
-            file=str(path),
-            hint="export the table as CSV, XLSX, XLS or Parquet",
-        )
-    return finish(path, options, kinds, *parts)
+    lower = path.name.lower()
+    if lower.endswith(".gz"):
+        return Source(path).load()
+    if lower.endswith(".zip"):
+        inside = sources_of(path)
+        if len(inside) > 1:
+            raise InputFileError(
+                f"the archive holds {len(inside)} tables where one is expected",
+                file=str(path),
+                hint="its tables: " + ", ".join(s.shown for s in inside),
+            )
+        return inside[0].load()
+    return Blob(path)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -154,15 +180,16 @@ def sniff_kind(head: bytes) -> str:
     return "text"
 
 
-def _expect(path: Path, kind: str, allowed: tuple[str, ...], what: str) -> None:
+def _expect(path: Blob, kind: str, allowed: tuple[str, ...], what: str) -> None:
     if kind in allowed:
         return
-    suffix = path.suffix.lower()
+    suffix = path.suffix
     hints = {
         "html": "open it in Excel and save it as .xlsx (or export the report as CSV) — exports from "
         "1C and Bitrix24 often save a web page under an .xls name",
         "spreadsheetml": "open it in Excel and save it as .xlsx",
-        "zip": "if it is an Excel workbook, rename it to .xlsx",
+        "zip": "if it is an Excel workbook, rename it to .xlsx; if a ZIP archive, to .zip",
+        "gzip": f"add .gz to its name ({path.name}.gz): it is read then",
         "ole": "if it is an Excel workbook, rename it to .xls",
         "text": "if it is a CSV export, rename it to .csv",
         "parquet": "rename it to .parquet",

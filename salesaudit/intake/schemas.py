@@ -21,14 +21,25 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class TableSpec:
     """Columns of one canonical table: ``{name: kind}`` with kind one of
-    ``"str"``, ``"float"``, ``"int"``, ``"date"``."""
+    ``"str"``, ``"float"``, ``"int"``, ``"date"``.
+
+    ``required`` columns must be mapped and, except those in ``nullable``, filled on every row (a
+    row with one empty is rejected); ``nullable`` ones may be empty (the pipeline's ``amount``: an
+    open deal whose amount is not known yet is still a deal).
+    """
 
     required: dict[str, str]
     optional: dict[str, str] = field(default_factory=dict)
+    nullable: frozenset[str] = frozenset()
 
     @property
     def columns(self) -> dict[str, str]:
         return {**self.required, **self.optional}
+
+    @property
+    def filled(self) -> dict[str, str]:
+        """The required columns no row may leave empty."""
+        return {c: k for c, k in self.required.items() if c not in self.nullable}
 
 
 CANONICAL: dict[str, TableSpec] = {
@@ -74,6 +85,7 @@ CANONICAL: dict[str, TableSpec] = {
     ),
     "pipeline": TableSpec(
         required={"deal_id": "str", "manager": "str", "amount": "float", "stage": "str"},
+        nullable=frozenset({"amount"}),  # open deals without an amount stay in the pipeline
         optional={
             "client_id": "str",
             "expected_close": "date",
@@ -119,7 +131,7 @@ def _schema(table: str, checks: dict) -> pa.DataFrameSchema:
         cols[name] = pa.Column(
             dtypes[kind],
             checks=checks.get((table, name), []),
-            nullable=not required,
+            nullable=name not in spec.filled,
             required=required,
             coerce=False,
         )

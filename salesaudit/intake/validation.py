@@ -57,7 +57,7 @@ def _check_categoricals(table: str, frame: pd.DataFrame) -> None:
         dtype = frame[c].dtype
         if not (isinstance(dtype, pd.CategoricalDtype) and dtype.categories.dtype == STR):
             raise InputFileError(f"column check failed: dtype('{dtype}')", column=c)
-        if c in required and (frame[c].cat.codes.to_numpy() < 0).any():
+        if c in CANONICAL[table].filled and (frame[c].cat.codes.to_numpy() < 0).any():
             raise InputFileError("column check failed: not_nullable", column=c)
 
 

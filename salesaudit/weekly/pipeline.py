@@ -13,6 +13,9 @@ PLAYBOOK.md, "Weekly tracking" and "Audit checks / Funnel". Conventions:
   deals with neither count 0 and are counted in ``without_probability``.
 - **Coverage** = open deals expected to close after the reference day and by the end of its month
   (unweighted) / remaining month plan (month plan − MTD fact, at least 0), against 1 / win rate.
+- **Unknown amounts**: a deal whose ``amount`` is empty (NaN: a CRM deal not priced yet) counts as a
+  deal but adds no money to any sum; ``deals_without_amount`` says how many there are, so a sum is
+  read as "at least".
 - **Stale**: an open deal whose ``expected_close`` is before ``as_of`` (overdue), or open for longer than
   ``stale_factor`` × the median cycle (``created`` → ``closed`` of won deals, department-wide).
 """
@@ -211,18 +214,19 @@ def weighted_pipeline(
     Returns
     -------
     DataFrame with columns ``level``, ``manager``, ``deals`` (open deals), ``amount`` (their total),
-    ``weighted``, ``without_probability``.
+    ``weighted``, ``without_probability``, ``deals_without_amount`` (open deals counted in ``deals``
+    whose amount is unknown: they add nothing to ``amount`` and ``weighted``).
 
     Examples
     --------
-    >>> deals = pd.DataFrame({"deal_id": ["1", "2", "3"], "manager": ["Ann", "Ann", "Bob"],
-    ...     "amount": [100.0, 200.0, 50.0], "stage": ["meeting", "proposal", "proposal"],
-    ...     "probability": [0.5, None, None]})
-    >>> weighted_pipeline(deals, stage_probability={"Proposal": 0.2})
-            level manager  deals  amount  weighted  without_probability
-    0     manager     Ann      2   300.0      90.0                    0
-    1     manager     Bob      1    50.0      10.0                    0
-    2  department     NaN      3   350.0     100.0                    0
+    >>> deals = pd.DataFrame({"deal_id": ["1", "2", "3", "4"], "manager": ["Ann", "Ann", "Bob", "Bob"],
+    ...     "amount": [100.0, 200.0, 50.0, None], "stage": ["meeting", "proposal", "proposal", "proposal"],
+    ...     "probability": [0.5, None, None, None]})
+    >>> weighted_pipeline(deals, stage_probability={"Proposal": 0.2}).drop(columns="level")
+      manager  deals  amount  weighted  without_probability  deals_without_amount
+    0     Ann      2   300.0      90.0                    0                     0
+    1     Bob      2    50.0      10.0                    0                     1
+    2     NaN      4   350.0     100.0                    0                     1
     """
     deals = classify_deals(pipeline, as_of=as_of)
     deals = deals[deals["outcome"] == "open"]
@@ -235,9 +239,10 @@ def weighted_pipeline(
             "amount": amount,
             "weighted": amount * probability.fillna(0.0),
             "without_probability": probability.isna().astype(int),
+            "deals_without_amount": amount.isna().astype(int),
         }
     )
-    cols = ["deals", "amount", "weighted", "without_probability"]
+    cols = ["deals", "amount", "weighted", "without_probability", "deals_without_amount"]
     per = frame.groupby("manager")[cols].sum()
     return _rows(per, {c: frame[c].sum() for c in cols})
 
@@ -273,7 +278,9 @@ def pipeline_coverage(
     -------
     DataFrame with columns ``level``, ``manager``, ``period``, ``pipeline_amount`` (open deals
     expected to close after the reference day and within its month), ``remaining_plan``, ``coverage``
-    (NaN when nothing remains), ``win_rate``, ``required_coverage``, ``below`` (bool).
+    (NaN when nothing remains), ``win_rate``, ``required_coverage``, ``below`` (bool),
+    ``deals_without_amount`` (open deals in that window whose amount is unknown: counted here, not in
+    ``pipeline_amount``, so the coverage is a lower bound when there are any).
 
     Examples
     --------
@@ -296,7 +303,9 @@ def pipeline_coverage(
     close = _dates(deals, "expected_close")
     window = (deals["outcome"] == "open") & (close > ref) & (close <= month_end)
     amount = deals["amount"].astype(float).where(window, 0.0)
-    per = amount.groupby(deals["manager"].astype("str")).sum()
+    per = amount.groupby(deals["manager"].astype("str")).sum()  # unknown amounts add nothing
+    unpriced = (window & amount.isna()).astype(int)
+    unpriced_per = unpriced.groupby(deals["manager"].astype("str")).sum()
 
     out = tracking[["level", "manager"]].copy()
     out["period"] = ref.strftime("%Y-%m")
@@ -310,6 +319,9 @@ def pipeline_coverage(
     out["win_rate"] = rate
     out["required_coverage"] = 1.0 / rate if rate > 0 else np.inf  # nothing won: nothing covers
     out["below"] = (out["coverage"] < out["required_coverage"]).to_numpy(dtype=bool)
+    out["deals_without_amount"] = np.where(
+        is_dept, int(unpriced.sum()), out["manager"].map(unpriced_per).fillna(0).to_numpy(dtype=int)
+    ).astype(int)
     return out.reset_index(drop=True)
 
 
