@@ -1,5 +1,6 @@
-"""One client file to one canonical table's rows, step by step: read the cells, map the headers, route
-a deal export's rows, coerce each column, reject empty required cells and dates after ``as_of``,
+"""One client file to one canonical table's rows, step by step: read the cells, join / look up / filter
+/ derive as ``engagement.yaml`` says (:mod:`~salesaudit.intake.transform`), map the headers, route a
+deal export's rows, coerce each column, reject empty required cells and dates after ``as_of``,
 validate against the schema, and list every rejected row with its reason.
 """
 
@@ -18,12 +19,14 @@ from .assemble import _FileResult, _frame
 from .categoricals import CATEGORICAL, as_categoricals
 from .coercion import WHOLE_COLUMN, _dates, _numbers, _take, _text, _unreadable
 from .deals import _deal_status, route_deals
+from .linked import LinkedFiles
 from .mapping import _describe_read, _read_kinds, _resolve, effective_read
 from .presets import get_preset
 from .raw import RawTable
 from .readers import read_raw
 from .rejections import _dropped_frame, _rejected_frame
 from .schemas import CANONICAL
+from .transform import narrow, referenced_headers, referenced_kinds, transform
 from .validation import _validate
 
 
@@ -73,10 +76,14 @@ def _read_table_file(
     deals_elsewhere: bool = False,
     keep_raw: dict | None = None,
     key=None,
+    linked: LinkedFiles | None = None,
 ) -> _FileResult:
     """One file's rows of ``table``: the canonical frame, its row numbers, the rejected rows and
     ``rows_read`` (see :mod:`salesaudit.intake.canonical` for the accounting). ``raw``: the file's
-    cells when already read for another table; ``keep_raw[key]`` receives them when read here."""
+    cells when already read for another table; ``keep_raw[key]`` receives them when read here.
+    ``linked``: the table's join and lookup files, read once for all its files (read here when
+    ``None``); ``join``, ``lookups``, ``exclude`` and ``derive`` are applied right after reading
+    (:mod:`~salesaudit.intake.transform`)."""
     preset = get_preset(spec.preset, key=f"inputs.{table}.preset")
     alternatives = dict(preset.tables.get(table, {})) if preset else {}
     read = effective_read(spec)
@@ -85,6 +92,8 @@ def _read_table_file(
         if keep_raw is not None:
             keep_raw[key] = raw
     notes = [_describe_read(label, table, raw)]
+    shaped = transform(raw, path=path, table=table, spec=spec, read=read, label=label, linked=linked)
+    raw, spec, notes = shaped.raw, shaped.spec, notes + shaped.notes
     mapping, missing_notes = _resolve(spec, alternatives, raw.headers, path, table)
     notes += [f"{label}: {m}" for m in missing_notes]
     percent = set(spec.percent_columns) | {
@@ -104,6 +113,8 @@ def _read_table_file(
         deals_elsewhere=deals_elsewhere,
     )
     rows_read = int(scope.sum())
+    transformed, checked = narrow(shaped.problems, checked)
+    f.problems += transformed
     _coerce_columns(f, checked=checked, deal_class=deal_class, percent=percent)
     _reject_empty_and_late(f, checked=checked, as_of=as_of)
     frame, keep = _keep_valid(f, scope=scope)
@@ -114,8 +125,10 @@ def _read_cells(path: Path, *, table: str, spec: InputSpec, read: ReadOptions, a
     """The file's cells, the header row found by the mapped headers, the used columns typed."""
     kinds = CANONICAL[table].columns
     hints = list(spec.columns.values()) + [h for hs in alternatives.values() for h in hs]
+    hints += referenced_headers(spec)
     wanted = {h: kinds[c] for c, hs in alternatives.items() for h in hs}
     wanted.update({h: kinds[c] for c, h in spec.columns.items()})
+    wanted.update({h: k for h, k in referenced_kinds(spec, table).items() if h not in wanted})
     return read_raw(path, options=read, headers=hints, kinds=_read_kinds(wanted, table))
 
 
@@ -184,7 +197,7 @@ def _coerce_parsed(f: _Conforming, canonical: str, header: str, kind: str, *, ch
 def _reject_empty_and_late(f: _Conforming, *, checked: np.ndarray, as_of) -> None:
     """Problems for empty required cells (that are not already unreadable) and for sales or
     activities dated after ``as_of``."""
-    for canonical in CANONICAL[f.table].required:
+    for canonical in CANONICAL[f.table].filled:  # (issue 12: a pipeline amount may be empty)
         if not f.missing[canonical].any():
             continue
         empty = f.missing[canonical] & checked

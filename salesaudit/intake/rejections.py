@@ -36,6 +36,12 @@ REASONS = {  # reason_code -> its label (intake.yaml), ru and en
     "out_of_range": "intake.reject.out_of_range",
     "bad_period": "intake.reject.bad_period",
     "check_failed": "intake.reject.check_failed",
+    # inputs.<table>.exclude / derive / join (salesaudit.intake.transform, .linked)
+    "filtered_out": "intake.reject.filtered_out",
+    "needs_a_number": "intake.reject.needs_a_number",
+    "derive_empty": "intake.reject.derive_empty",
+    "no_header": "intake.reject.no_header",
+    "header_without_lines": "intake.reject.header_without_lines",
 }
 REASON_CODES = tuple(REASONS)
 
