@@ -29,6 +29,7 @@ from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import DataError
 from salesaudit.intake.canonical import WHOLE_COLUMN, read_engagement
 from salesaudit.intake.finish import TOTAL_PATTERN
+from salesaudit.intake.names import match_key
 
 ALPHABET = "АБВгдеЁёжЩыьЮя abcXYZ019;,\"'«»-.\n/"
 BAD_AMOUNTS = ["н/д", "abc", "1,2,3", "#ЗНАЧ!"]
@@ -138,6 +139,9 @@ def _engagement(folder: Path, path: Path, read: dict) -> Path:
             }
         },
         "plan": {"year": 2026},
+        "intake": {
+            "max_rejected_share": 1.0
+        },  # up to every row broken on purpose: accounting, not strictness
     }
     (folder / "engagement.yaml").write_text(yaml.safe_dump(eng, allow_unicode=True), encoding="utf-8")
     for name in ("brand.yml", "logo.svg"):
@@ -168,7 +172,10 @@ def test_every_row_used_or_rejected_and_no_valid_row_lost(fmt, table, crlf, tmp_
     assert acc["rows_used"] == len(valid)
 
     sales = intake.tables["sales"]
-    assert sales["client_id"].tolist() == [r["client"].strip() for r in valid]
+    written = [r["client"].strip() for r in valid]
+    got = sales["client_id"].astype(str).tolist()
+    assert [match_key(g) for g in got] == [match_key(w) for w in written]  # same client, row by row
+    assert set(got) <= set(written)  # each a spelling the file has (one spelling per match key)
     assert sales["amount"].tolist() == pytest.approx([r["kop"] / 100 for r in valid], abs=1e-9)
     assert sales["date"].tolist() == [pd.Timestamp(r["day"]) for r in valid]
     assert sales["_row"].tolist() == [n for n, r in zip(numbers, table, strict=True) if _valid(r)]

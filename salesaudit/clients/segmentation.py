@@ -212,7 +212,8 @@ def segment_clients(
     DataFrame
         One row per client with a sales line in the current or the previous window, sorted by
         revenue rank (then revenue, then ``client_id``); columns :data:`CLIENT_COLUMNS`:
-        ``client_id``; ``name`` (clients.name, else the latest sales.client_name); ``manager`` (main
+        ``client_id``; ``name`` (clients.name, else the latest sales.client_name, else the
+        ``client_id``: a client without a name is shown by its id); ``manager`` (main
         manager by net revenue in the window, else clients.manager); ``revenue`` (net, window);
         ``share``, ``cum_share``, ``rank``, ``abc_class`` (by revenue: A/B/C, D when <= 0);
         ``margin``, ``margin_class`` (NA without margin data); ``orders`` (distinct ``document_id``,
@@ -425,8 +426,10 @@ def _revenue_columns(fig: _Figures, ranker: _Ranker) -> tuple[Ranked, dict]:
 
 
 def _name_columns(fig: _Figures, register: pd.DataFrame) -> dict:
-    """``name`` (register, else the latest sales name) and ``manager`` (main one, else register)."""
+    """``name`` (register, else the latest sales name, else the id) and ``manager`` (main one, else
+    register)."""
     name = np.where(pd.isna(register["name"]), fig.names, register["name"])
+    name = np.where(pd.isna(name), np.asarray(fig.ids, dtype=object), name)  # no name: shown by its id
     manager = (
         register["manager"].to_numpy(dtype=object)
         if fig.main_manager is None

@@ -21,14 +21,27 @@ sales line counts the won deals (the rows that belong to sales), so each of the 
 its own. A deal export listed for ``sales`` only rejects its open and lost deals with reason
 "deal is not won" instead of dropping them.
 
+``join``, ``lookups``, ``exclude`` and ``derive`` keep the accounting per file: a filtered-out row, or
+one whose derived value cannot be computed, is read and rejected with its reason; a join's order-header
+file gets its own line (rows no order line matched are rejected); a lookup file is reference data
+without a line (:mod:`~salesaudit.intake.transform`, :mod:`~salesaudit.intake.linked`).
+
+Files, archives, folders
+------------------------
+A ``.gz`` file and each member of a ``.zip`` is a file of its own here — in the accounting, in
+``rejected`` and in ``_file`` (``archive.zip:2025-01.csv``); a folder stands for its readable files
+(:mod:`~salesaudit.intake.sources`).
+
 Errors, not rejections
 ----------------------
 A problem with the settings rather than with some rows stops the run with one
-:class:`~salesaudit.exceptions.SalesAuditError` naming the file, column, row and value: a mapped
-column missing from the file, an ambiguous day/month order or decimal mark, a date format that is not
-one, and a number or date column of which not one value (among at least :data:`WHOLE_COLUMN`) reads —
-that is a wrong format, decimal mark or mapping, not hundreds of bad rows. (An optional column that a
-preset mapped by itself is then left out with a note instead.)
+:class:`~salesaudit.exceptions.SalesAuditError` naming the file, column, row and value: a column
+mapped in ``columns`` (required or optional) missing from the file, a header that only another
+delimiter splits, an ambiguous day/month order or decimal mark, a date format that is not one, a
+number or date column of which not one value (among at least :data:`WHOLE_COLUMN`) reads, and a date
+or number format that rejects more than ``intake.max_rejected_share`` of a table's rows or revenue
+(:mod:`~salesaudit.intake.tolerance`) — that is a wrong format, decimal mark or mapping, not hundreds
+of bad rows. (An optional column that a preset mapped by itself is left out with a note instead.)
 
 Representation
 --------------
@@ -58,18 +71,25 @@ step: :mod:`~salesaudit.intake.mapping` (headers to canonical columns),
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ..engine.config import Engagement, InputSpec
+from ..exceptions import ConfigError, SalesAuditError
 from .assemble import _assemble
 from .categoricals import CATEGORICAL, as_categoricals
 from .coercion import WHOLE_COLUMN
 from .conform import _read_table_file
+from .linked import LinkedFiles
+from .mapping import effective_read
+from .names import empty_log, unify_names
 from .raw import RawTable
 from .rejections import REJECTED_COLUMNS, _empty_rejected, localize_rejected, reason_text
+from .sources import Source, sources_of
+from .tolerance import check_rejected_share
 
 ACCOUNTING_COLUMNS = ["table", "file", "rows_read", "rows_used", "rows_rejected"]
 
@@ -83,13 +103,16 @@ class Intake:
     that file); ``rejected``: one row per problem, columns
     :data:`REJECTED_COLUMNS`; ``accounting``: one row per (table, file), columns
     :data:`ACCOUNTING_COLUMNS`; ``notes``: what was detected or assumed (encoding, delimiter,
-    header row, sheet, date formats, mapped columns missing from a file), one sentence each.
+    header row, sheet, date formats), one sentence each;
+    ``names``: the spellings of managers and client ids unified across tables (or kept apart), the
+    log of :func:`salesaudit.intake.names.unify_names`.
     """
 
     tables: dict[str, pd.DataFrame]
     rejected: pd.DataFrame
     accounting: pd.DataFrame
     notes: list[str] = field(default_factory=list)
+    names: pd.DataFrame = field(default_factory=empty_log)
 
     def table(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)
@@ -116,47 +139,55 @@ def read_engagement(eng: Engagement) -> Intake:
         An unreadable file, an unmapped required column, a wrong sheet, an undecidable date format or
         decimal mark — one message naming the file, column, row and value.
     """
-    files = {table: eng.input_files(table) for table in eng.inputs}
-    pipeline_files = {p.resolve() for p in files.get("pipeline", [])}
+    files = {table: _sources(eng, table) for table in eng.inputs}
+    pipeline_files = {_ident(p) for p in files.get("pipeline", [])}
     labels = _labels(files)
     raws: dict[tuple, RawTable] = {}
-    shared = {p.resolve() for p in files.get("sales", [])} & pipeline_files
+    shared = {_ident(p) for p in files.get("sales", [])} & pipeline_files
     tables, rejected, accounting, notes = {}, [], [], []
     for table in _order(eng.inputs):
         spec = eng.inputs[table]
         results, names = [], []
+        linked = LinkedFiles(table, spec, folder=eng.folder) if spec.join or spec.lookups else None
         for path in files[table]:
-            key = (path.resolve(), _read_key(spec))
+            key = (_ident(path), _read_key(spec))
             raw = raws.get(key)
-            deals_elsewhere = table == "sales" and path.resolve() in pipeline_files
-            res = _read_table_file(
-                path,
-                table=table,
-                spec=spec,
-                as_of=eng.as_of,
-                raw=raw,
-                label=labels[path],
-                deals_elsewhere=deals_elsewhere,
-                keep_raw=raws if path.resolve() in shared else None,
-                key=key,
-            )
+            deals_elsewhere = table == "sales" and _ident(path) in pipeline_files
+            with _in_table(table):
+                res = _read_table_file(
+                    path,
+                    table=table,
+                    spec=spec,
+                    as_of=eng.as_of,
+                    raw=raw,
+                    label=labels[path],
+                    deals_elsewhere=deals_elsewhere,
+                    keep_raw=raws if _ident(path) in shared else None,
+                    key=key,
+                    linked=linked,
+                )
             results.append(res)
             names.append(labels[path])
             rejected.append(res.rejected)
             notes.extend(res.notes)
-            n_rejected = int(res.rejected["row"].nunique()) if len(res.rejected) else 0
-            accounting.append(
-                {
-                    "table": table,
-                    "file": labels[path],
-                    "rows_read": res.rows_read,
-                    "rows_used": res.rows_read - n_rejected,
-                    "rows_rejected": n_rejected,
-                }
-            )
+            accounting.append(_accounting_line(table, labels[path], res))
+        for label, res in linked.header_results() if linked else ():  # a join's order-header files
+            rejected.append(res.rejected)
+            accounting.append(_accounting_line(table, label, res))
         tables[table] = _assemble(table, results, names)
+        check_rejected_share(
+            table,
+            rejected=pd.concat([r.rejected for r in results] or [_empty_rejected()], ignore_index=True),
+            rows_read=sum(r.rows_read for r in results),
+            frame=tables[table],
+            read=effective_read(spec),
+            max_share=eng.intake.max_rejected_share,
+            notes=[n for r in results for n in r.notes],
+        )
     order = list(eng.inputs)
     tables = {name: tables[name] for name in order}
+    # Names (issue 12.4): one spelling per manager / client id across tables, so joins match exactly.
+    tables, spellings = unify_names(tables)
     accounting.sort(key=lambda a: order.index(a["table"]))
     rej = (
         pd.concat([r for r in rejected if len(r)] or [_empty_rejected()], ignore_index=True)
@@ -166,7 +197,18 @@ def read_engagement(eng: Engagement) -> Intake:
     acc = pd.DataFrame(accounting, columns=ACCOUNTING_COLUMNS).astype(
         {"rows_read": "int64", "rows_used": "int64", "rows_rejected": "int64"}
     )
-    return Intake(tables=tables, rejected=rej, accounting=acc, notes=notes)
+    return Intake(tables=tables, rejected=rej, accounting=acc, notes=notes, names=spellings)
+
+
+def _accounting_line(table: str, label: str, res) -> dict:
+    n_rejected = int(res.rejected["row"].nunique()) if len(res.rejected) else 0
+    return {
+        "table": table,
+        "file": label,
+        "rows_read": res.rows_read,
+        "rows_used": res.rows_read - n_rejected,
+        "rows_rejected": n_rejected,
+    }
 
 
 def _order(inputs) -> list[str]:
@@ -174,17 +216,54 @@ def _order(inputs) -> list[str]:
     return sorted(inputs, key=lambda t: (t != "pipeline", list(inputs).index(t)))
 
 
-def _labels(files: dict[str, list[Path]]) -> dict[Path, str]:
-    """How a file is named in the outputs: its name, or its relative path when two files share it."""
-    paths = {p for ps in files.values() for p in ps}
-    names = pd.Series([p.name for p in paths]).value_counts()
+def _sources(eng: Engagement, table: str) -> list[Path | Source]:
+    """The table's files as intake reads them: a ``.gz`` file's content and each ``.zip`` member are
+    files of their own (:func:`salesaudit.intake.sources.sources_of`)."""
+    members = eng.inputs[table].members
+    paths = eng.input_files(table)
+    if members is not None and not any(p.name.lower().endswith(".zip") for p in paths):
+        raise ConfigError(
+            "members picks files inside a .zip archive, and no .zip is listed",
+            key=f"inputs.{table}.members",
+            value=members,
+            hint=f"remove inputs.{table}.members, or list the archive in inputs.{table}.files",
+        )
+    out: list[Path | Source] = []
+    for path in paths:
+        with _in_table(table):
+            out.extend(sources_of(path, members=members))
+    return out
+
+
+def _ident(item: Path | Source) -> tuple:
+    """The same file (or member), however its path was spelled."""
+    return item.key if isinstance(item, Source) else (item.resolve(), None)
+
+
+@contextmanager
+def _in_table(table: str):
+    """Errors raised while reading one of ``table``'s files name its keys (``inputs.sales.read``)."""
+    try:
+        yield
+    except SalesAuditError as exc:
+        exc.hint = exc.hint.replace("<table>", table) if exc.hint else exc.hint
+        exc.key = exc.key.replace("<table>", table) if exc.key else exc.key
+        raise
+
+
+def _labels(files: dict[str, list[Path | Source]]) -> dict[Path | Source, str]:
+    """How a file is named in the outputs: its name, or its relative path when two files share it; a
+    ``.zip`` member as ``archive.zip:member.csv``."""
+    items = {p for ps in files.values() for p in ps}
+    paths = {p.path if isinstance(p, Source) else p for p in items}
+    names = pd.Series([p.name for p in paths], dtype=object).value_counts()
+    disk = {p: "/".join(p.parts[-3:]) if names[p.name] > 1 else p.name for p in paths}
     out = {}
-    for p in paths:
-        if names[p.name] > 1:
-            parts = p.parts[-3:]
-            out[p] = "/".join(parts)
+    for p in items:
+        if isinstance(p, Source):
+            out[p] = f"{disk[p.path]}:{p.shown}" if p.member is not None else disk[p.path]
         else:
-            out[p] = p.name
+            out[p] = disk[p]
     return out
 
 

@@ -18,6 +18,12 @@ Conventions
 * **Similar client names**: different client ids whose names are equal once case, quotes, spacing,
   ``ё`` and word order are ignored, with the same legal form or none ("ООО «Ромашка»" ~ "Ромашка ООО"
   ~ "Ромашка"; "ЗАО «Ромашка»" is another company) — :func:`similar_names`.
+* **Names unified** (``manager_names_unified``, ``client_ids_unified``): spellings of one manager or
+  client id (no-break or thin spaces, repeated spaces, stray quotes, case —
+  :func:`salesaudit.intake.names.match_key`) that intake rewrote to one spelling so the tables
+  match; counted per spelling rewritten, the example shows invisible spaces as ``<U+00A0>``.
+  **Kept apart** (``manager_names_kept_apart``, ``client_ids_kept_apart``): the managers table or the
+  register lists two such spellings as two rows, so nothing of that name was unified.
 * Severity: ``problem`` (rows lost to the analysis), ``warning`` (rows kept but doubtful),
   ``info`` (worth knowing: returns, totals rows skipped).
 """
@@ -31,6 +37,7 @@ import pandas as pd
 
 from ..report.i18n import t
 from .canonical import Intake, reason_text
+from .names import match_key, visible
 
 QUALITY_COLUMNS = ["check", "table", "severity", "count", "revenue_share", "example"]
 REJECTED_PREFIX = "rejected: "
@@ -55,6 +62,16 @@ SENTENCES = {  # check -> its label (quality.yaml), ru and en
     "manager_without_sales": "quality.manager_without_sales",
     "similar_client_names": "quality.similar_client_names",
     "client_not_in_register": "quality.client_not_in_register",
+    "manager_names_unified": "quality.manager_names_unified",
+    "client_ids_unified": "quality.client_ids_unified",
+    "manager_names_kept_apart": "quality.manager_names_kept_apart",
+    "client_ids_kept_apart": "quality.client_ids_kept_apart",
+}
+_NAME_CHECKS = {  # (family, kept apart) -> (check, table, severity)
+    ("manager", False): ("manager_names_unified", "managers", "info"),
+    ("client_id", False): ("client_ids_unified", "clients", "info"),
+    ("manager", True): ("manager_names_kept_apart", "managers", "warning"),
+    ("client_id", True): ("client_ids_kept_apart", "clients", "warning"),
 }
 
 
@@ -71,7 +88,7 @@ def normalise_name(name: str) -> str:
     """
     if not isinstance(name, str):
         return ""
-    s = _PUNCT.sub(" ", name.lower().replace("ё", "е"))
+    s = _PUNCT.sub(" ", match_key(name).replace("ё", "е"))
     s = _LEGAL.sub(" ", s)
     return " ".join(sorted(s.split()))
 
@@ -131,7 +148,11 @@ def similar_names(names: pd.DataFrame, *, id_col: str = "client_id", name_col: s
 
 
 def quality_checks(
-    tables: dict[str, pd.DataFrame], rejected: pd.DataFrame, *, outlier_factor: float = 50.0
+    tables: dict[str, pd.DataFrame],
+    rejected: pd.DataFrame,
+    *,
+    outlier_factor: float = 50.0,
+    names: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Every data-quality check on the canonical tables and the rejected rows (module docstring for
     the conventions).
@@ -144,13 +165,16 @@ def quality_checks(
         Intake's rejected rows.
     outlier_factor
         A line is an extreme outlier above this multiple of the median |amount|.
+    names
+        Intake's log of unified spellings (``Intake.names``, :func:`salesaudit.intake.names.unify_names`).
 
     Returns
     -------
     DataFrame with columns ``check`` (``rejected: <reason_code>``, ``future_date``, ``no_manager``,
     ``duplicate_line``, ``duplicate_across_files``, ``duplicate_document``, ``returns``, ``outlier``,
     ``manager_not_listed``, ``manager_without_sales``, ``similar_client_names``,
-    ``client_not_in_register``, ``totals_rows``), ``table``, ``severity`` (info/warning/problem),
+    ``client_not_in_register``, ``totals_rows``, ``manager_names_unified``, ``client_ids_unified``,
+    ``manager_names_kept_apart``, ``client_ids_kept_apart``), ``table``, ``severity`` (info/warning/problem),
     ``count``, ``revenue_share``, ``example``.
 
     Examples
@@ -177,6 +201,8 @@ def quality_checks(
     if sales is not None and len(sales):
         rows += _sales_findings(sales, share, outlier_factor)
         rows += _register_findings(sales, tables, share)
+    if names is not None and len(names):
+        rows += _name_findings(names, share)
     return pd.DataFrame(rows, columns=QUALITY_COLUMNS).astype({"count": "int64", "revenue_share": "float64"})
 
 
@@ -344,6 +370,23 @@ def _register_findings(sales: pd.DataFrame, tables, share) -> list[tuple]:
     return out
 
 
+def _name_findings(names: pd.DataFrame, share) -> list[tuple]:
+    """One finding per family and outcome (unified / kept apart): the spellings counted once each,
+    the revenue share of the sales lines rewritten, the example ``written → name (table, rows)``."""
+    out = []
+    for (family, apart), part in names.groupby(["family", "kept_apart"], sort=False):
+        check, table, severity = _NAME_CHECKS[(family, bool(apart))]
+        first = part.iloc[0]
+        example = (
+            f"{visible(first['written'])} → {visible(first['name'])} ({first['table']}, {first['rows']})"
+        )
+        amounts = part.loc[part["table"] == "sales", "amount"]
+        revenue = share(amounts) if len(amounts) and amounts.notna().any() else np.nan
+        count = part["key" if apart else "written"].nunique()  # names kept apart, spellings unified
+        out.append((check, table, severity, int(count), revenue, example))
+    return out
+
+
 def describe(checks: pd.DataFrame, *, lang: str) -> pd.DataFrame:
     """Add ``text``: each check as a sentence in the report's language (labels ``quality.*``; a
     rejection reason from ``intake.reject.*``).
@@ -378,4 +421,4 @@ def quality_summary(intake: Intake, *, as_of=None, lang: str = "en") -> pd.DataF
 
     ``as_of`` is accepted for the CLI's call; lines after it are already rejected by intake.
     """
-    return describe(quality_checks(intake.tables, intake.rejected), lang=lang)
+    return describe(quality_checks(intake.tables, intake.rejected, names=intake.names), lang=lang)

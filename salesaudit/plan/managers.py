@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..exceptions import ConfigError, DataError
 from ..frames import require, resolve_as_of, sales_window
+from ..intake.names import respell
 from .allocation import largest_remainder, whole_units
 from .months import year_calendar, year_periods
 
@@ -86,6 +87,7 @@ def split_absences(absences: pd.DataFrame | None, names: pd.Series) -> tuple[pd.
     if not isinstance(absences, pd.DataFrame):  # engagement.yaml's list of {manager, start, end}
         absences = pd.DataFrame([a.model_dump() if hasattr(a, "model_dump") else dict(a) for a in absences])
     require(absences, ["manager"], "absences")
+    absences = absences.assign(manager=respell(absences["manager"], names))  # spelled as in the tables
     has_range = {"start", "end"} <= set(absences.columns)
     has_count = {"period", "days"} <= set(absences.columns)
     if not (has_range or has_count):
@@ -447,6 +449,7 @@ def _overrides(overrides, names: pd.Series, year: int) -> dict[str, int]:
     else:
         raise ConfigError("overrides must map manager -> yearly amount", key="plan.overrides")
     out: dict[str, int] = {}
+    items = list(zip(respell([name for name, _ in items], names), [a for _, a in items], strict=True))
     for name, amount in items:
         if name not in set(names):
             raise ConfigError(

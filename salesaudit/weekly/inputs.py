@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError, DataError
+from ..intake.names import match_keys
 from .days import _NAT, _day_numbers, _part_bounds, _timestamp, _to_day
 
 DEFAULT_THRESHOLDS: dict[str, float] = {
@@ -118,10 +119,13 @@ def _per_value(values: pd.Series, clean, *, missing) -> np.ndarray:
 
 
 def _managers(values: pd.Series) -> np.ndarray:
-    """Manager names as an object array, blanks as the NA stand-in."""
+    """Manager names as an object array, blanks (no match key: spaces, quotes) as the NA stand-in.
+
+    Names are matched exactly: intake already wrote each manager in one spelling across the tables
+    (:func:`salesaudit.intake.names.unify_names`)."""
     return _per_value(
         values,
-        lambda names: np.where(names.str.strip() == "", _UNASSIGNED, names.to_numpy(dtype=object)),
+        lambda names: np.where(match_keys(names) == "", _UNASSIGNED, names.to_numpy(dtype=object)),
         missing=_UNASSIGNED,
     )
 
