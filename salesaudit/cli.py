@@ -80,15 +80,43 @@ def new(
     folder: Annotated[Path, typer.Argument(help="The new engagement folder, e.g. clients/acme.")],
     client: Annotated[str, typer.Option(help="Client company name.")] = "",
     lang: Annotated[str, typer.Option(help="Report language: ru or en.")] = "ru",
+    currency: Annotated[
+        str | None,
+        typer.Option(help="ISO 4217 code of the client's money, e.g. USD (default RUB for --lang ru only)."),
+    ] = None,
+    country: Annotated[
+        str | None,
+        typer.Option(
+            help="ISO 3166 code of the working-day calendar, e.g. US (default RU for --lang ru only)."
+        ),
+    ] = None,
     preset: Annotated[
         str | None, typer.Option(help="Column mapping of a known export (amocrm, bitrix24, 1c, generic_en).")
     ] = None,
 ) -> None:
     """Scaffold an engagement folder: engagement.yaml, brand.yml, questionnaire, data/."""
-    from .engine.scaffold import scaffold
+    from .engine.scaffold import resolve_locale, scaffold
 
-    path = scaffold(folder, client=client or folder.name, lang=lang, preset=preset)
+    locale = resolve_locale(lang, currency, country)
+    path = scaffold(
+        folder,
+        client=client or folder.name,
+        lang=locale.language,
+        currency=locale.currency,
+        country=locale.country,
+        preset=preset,
+    )
     typer.echo(f"created {path}")
+    said = f"language {locale.language}, currency {locale.currency}, country {locale.country}"
+    if locale.defaulted:
+        said += f" ({' and '.join(locale.defaulted)} by default for --lang {locale.language}; "
+        said += "another client: --currency / --country, or edit engagement.yaml)"
+    typer.echo(said)
+    if locale.currency != "RUB":
+        typer.echo(
+            "motivation.comfortable_income is null: ask the owner what monthly income (in "
+            f"{locale.currency}) the managers settle for and set it in engagement.yaml"
+        )
     typer.echo(
         f"next: put the client's exports in {path / 'data'}, map their columns in "
         f"{path / 'engagement.yaml'}, then `salesaudit validate {folder}`"
@@ -102,14 +130,20 @@ def validate(
     rejected: Annotated[
         Path | None, typer.Option(help="Also write the rejected rows to this CSV (for the client).")
     ] = None,
+    week: Annotated[
+        str | None, typer.Option(help="ISO week `run --week` will track, e.g. 2026-W47 (checked here too).")
+    ] = None,
 ) -> None:
-    """Read the client's files and report data quality, without running the playbook."""
+    """Read the client's files, report data quality and run the preflight: every check that could stop
+    a stage of `run` (exit 1 on the first error; what a stage leaves out is printed as info)."""
     from .engine import config
+    from .engine.preflight import preflight
     from .intake.canonical import read_engagement
     from .intake.quality import quality_summary
 
     eng = config.load(engagement)
     intake = read_engagement(eng)
+    checked = preflight(eng, intake, week=week)
     typer.echo(intake.accounting.to_string(index=False))
     summary = quality_summary(intake, as_of=eng.as_of, lang=eng.language)
     typer.echo("")
@@ -124,6 +158,11 @@ def validate(
             raise SalesAuditError("file exists; choose a new name", file=str(rejected))
         intake.rejected.to_csv(rejected, index=False)
         typer.echo(f"rejected rows: {rejected}")
+    typer.echo("")
+    for line in checked.lines():
+        typer.echo(line)
+    checked.raise_first()
+    typer.echo("preflight: every stage can run")
 
 
 @app.command("run")
@@ -131,11 +170,15 @@ def validate(
 def run_cmd(
     engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+    week: Annotated[
+        str | None,
+        typer.Option(help="ISO week to track, e.g. 2026-W47 (wins over tracking.week; default: chosen)."),
+    ] = None,
 ) -> None:
     """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
     from .engine.runner import run
 
-    run_dir = run(engagement, out=out, progress=_progress)
+    run_dir = run(engagement, out=out, progress=_progress, week=week)
     typer.echo(f"report: {run_dir / 'report.html'}")
 
 

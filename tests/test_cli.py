@@ -53,18 +53,23 @@ def test_config_typo_is_exit_1_naming_the_key(tmp_path):
     assert "langauge" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_validate_prints_accounting(tiny):
+def test_validate_prints_accounting(tmp_path):
+    # a target: the tiny sales (2026 only) give growth no base, which the preflight stops (issue 12)
+    text = TINY_YAML.replace("plan: {year: 2026}", "plan: {year: 2026, target: 1000000}")
+    tiny = make_engagement(tmp_path / "e", yaml_text=text)
     result = _run("validate", tiny)
     assert result.returncode == 0, result.stderr
     assert "rows_rejected" in result.stdout and "sales.csv" in result.stdout
 
 
 def test_new_scaffolds_a_folder_that_loads(tmp_path):
-    result = _run("new", tmp_path / "acme", "--client", "ООО «Акме»", "--lang", "en")
+    args = ("--client", "ООО «Акме»", "--lang", "en", "--currency", "USD", "--country", "US")
+    result = _run("new", tmp_path / "acme", *args)
     assert result.returncode == 0, result.stderr
     folder = Path(tmp_path / "acme")
     data = yaml.safe_load((folder / "engagement.yaml").read_text(encoding="utf-8"))
     assert data["client"]["name"] == "ООО «Акме»" and data["language"] == "en"
+    assert (data["currency"], data["country"]) == ("USD", "US")
     assert (folder / "brand.yml").is_file() and (folder / "data").is_dir()
     questionnaire = (folder / "questionnaire.yaml").read_text(encoding="utf-8")
     assert "Is there a written money plan" in questionnaire

@@ -69,7 +69,7 @@ class AuditInputs:
         return self.checks.get("clients")
 
 
-def gather_inputs(session) -> AuditInputs:
+def gather_inputs(session, week: str | None = None) -> AuditInputs:
     """Compute every stage result the scorecard reads, with the engagement's settings.
 
     The same functions and settings as the stage notebooks (so the figures agree): the client table
@@ -78,6 +78,7 @@ def gather_inputs(session) -> AuditInputs:
     result whose data is missing is None; one that fails on the client's data (a
     :class:`~salesaudit.exceptions.SalesAuditError`, e.g. no history to derive a target from) is None
     and its message goes to ``unavailable`` — the checks that need it are then ``unknown``.
+    The tracked week is the weekly stage's (:meth:`Session.week` of ``week``, the ``--week`` asked for).
     """
     from ..intake import quality
     from .questionnaire import load_answers
@@ -90,10 +91,10 @@ def gather_inputs(session) -> AuditInputs:
     clients = attempt("segmentation", s.segment)
     plan = attempt("plan", s.plan)
     results = {"history": _history(s, sales, targets, attempt)}
-    results |= _plan_results(s, plan, sales, activities, managers, attempt)
+    results |= _plan_results(s, plan, sales, activities, attempt, week=week)
     results |= _pipeline_results(s, deals, results.pop("week"), attempt)
     checks_quality = attempt(
-        "data quality", lambda: quality.quality_checks(s.intake.tables, s.intake.rejected)
+        "data quality", lambda: quality.quality_checks(s.intake.tables, s.intake.rejected, names=s.intake.names)
     )
     checks = {
         "sales": sales,
@@ -158,9 +159,10 @@ def _history(s, sales, targets, attempt: _Attempts) -> pd.DataFrame | None:
     )
 
 
-def _plan_results(s, plan, sales, activities, managers, attempt: _Attempts) -> dict:
+def _plan_results(s, plan, sales, activities, attempt: _Attempts, *, week: str | None = None) -> dict:
     """What needs the plan: the income ceiling, weekly tracking, the tracked week and the backtest
-    (each None without a plan, the ceiling also without salaries and commission rates)."""
+    (each None without a plan; the ceiling covers the planned managers whose salary and commission
+    rate are known — :meth:`Session.managers` — and is None when there are none)."""
     from ..plan import motivation
     from ..weekly import tracking
 
@@ -168,11 +170,12 @@ def _plan_results(s, plan, sales, activities, managers, attempt: _Attempts) -> d
     if plan is None:
         return out
     eng = s.eng
-    if managers is not None and {"salary", "commission_rate"} <= set(managers.columns):
+    paid, _ = motivation.split_by_pay(s.managers(), plan.monthly)
+    if len(paid):
         out["ceiling"] = attempt(
             "income ceiling",
             lambda: motivation.income_ceiling(
-                managers,
+                paid,
                 plan.monthly,
                 comfortable_income=eng.motivation.comfortable_income,
                 sales=sales if "manager" in sales.columns else None,
@@ -188,7 +191,12 @@ def _plan_results(s, plan, sales, activities, managers, attempt: _Attempts) -> d
     out["weekly"] = attempt(
         "weekly tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
     )
-    out["week"] = attempt("tracked week", lambda: tracking.track_week(sales, activities=activities, **common))
+    choice = attempt("tracked week", lambda: s.week(week))
+    if choice is not None and choice.week is not None:  # as the weekly stage tracks it
+        seen = {**common, "as_of": tracking.week_as_of(choice.given, as_of=s.as_of), "week": choice.week}
+        out["week"] = attempt(
+            "tracked week", lambda: tracking.track_week(sales, activities=activities, **seen)
+        )
     out["backtest"] = attempt("backtest", lambda: tracking.backtest(sales, **common))
     return out
 

@@ -40,7 +40,19 @@ class ReadOptions(_Model):
     skip_totals: bool = True
 
 
-class Lookup(_Model):
+class _OnKey(_Model):
+    """A model with an ``on`` key: YAML 1.1 (PyYAML) reads a bare ``on:`` as the boolean ``True``, so
+    that key is taken as ``on`` here (``"on":`` quoted works too)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _yaml_on(cls, data):
+        if isinstance(data, dict) and True in data and "on" not in data:
+            return {("on" if k is True else k): v for k, v in data.items()}
+        return data
+
+
+class Lookup(_OnKey):
     """One canonical column found through another file (employee number -> name, region -> regional
     manager): this table's ``on`` header is looked up in the other file's ``key`` header, and that row's
     ``value`` header gives the column."""
@@ -52,7 +64,7 @@ class Lookup(_Model):
     value: Annotated[str, Field(min_length=1)]
 
 
-class Join(_Model):
+class Join(_OnKey):
     """Order headers in one file, order lines in another: this table's ``files`` are the lines, and each
     line takes the headers of the ``files`` here whose ``on`` values match (``{line header: header-file
     header}``). The headers' columns may then be mapped in ``columns`` like the lines' own."""
@@ -290,6 +302,7 @@ class Engagement(_Model):
                 raise ValueError(
                     "inputs.sales.won_stages needs inputs.sales.columns.status: the deal stage column"
                 )
+            _check_transforms(table, spec, known)
         return self
 
     def path(self, relative: str) -> Path:
@@ -298,15 +311,88 @@ class Engagement(_Model):
         return p if p.is_absolute() else self.folder / p
 
     def input_files(self, table: str) -> list[Path]:
-        """The files of one table, globs expanded, in a stable (sorted) order."""
+        """The files of one table in the order listed: globs expanded (sorted), a folder as its
+        readable files (:func:`salesaudit.intake.sources.folder_files`), Office lock files (``~$*``)
+        left out, a file listed twice read once. A ``.zip`` is one file here; intake reads its members.
+        """
+        from ..intake.sources import folder_files
+
         files: list[Path] = []
         for pattern in self.inputs[table].files:
             full = self.path(pattern)
             if glob.has_magic(str(full)):
-                files.extend(sorted(Path(p) for p in glob.glob(str(full))))
+                found = sorted(Path(p) for p in glob.glob(str(full), recursive=True))
+                found = [p for p in found if not p.name.startswith("~$")]
             else:
-                files.append(full)
-        return files
+                found = [full]
+            for p in found:
+                files.extend(folder_files(p) if p.is_dir() else [p])
+        return list(dict.fromkeys(files))
+
+
+def _check_transforms(table: str, spec: InputSpec, known) -> None:
+    """``derive`` and ``lookups`` name canonical columns of the table, each given one way only (a
+    lookup's column may also be in ``columns`` when mapped to its ``on`` header); every expression is
+    one SQL expression over headers (:func:`salesaudit.intake.expressions.check_expression`); an
+    ``exclude`` condition refers to at least one header; ``join.on`` names headers.
+
+    Raises
+    ------
+    ConfigError
+        Naming the key, e.g. ``inputs.sales.derive.amount``.
+    """
+    from ..intake.expressions import check_expression
+
+    at = f"inputs.{table}"
+    for what, names in (("derive", spec.derive), ("lookups", spec.lookups)):
+        bad = sorted(set(names) - set(known))
+        if bad:
+            raise ConfigError(
+                f"unknown canonical column(s) {bad}; known: {sorted(known)}", key=f"{at}.{what}"
+            )
+    for column in spec.derive:
+        if column in spec.columns or column in spec.lookups:
+            other = "columns" if column in spec.columns else "lookups"
+            raise ConfigError(
+                f"{column} is both derived and given by {at}.{other}: keep one",
+                key=f"{at}.derive.{column}",
+            )
+    for column, lookup in spec.lookups.items():
+        if column in spec.columns and spec.columns[column] != lookup.on:
+            raise ConfigError(
+                f"{column} is looked up by the header {lookup.on!r} but mapped to "
+                f"{spec.columns[column]!r} in {at}.columns: keep one",
+                key=f"{at}.lookups.{column}.on",
+            )
+    for column, text in spec.derive.items():
+        check_expression(text, key=f"{at}.derive.{column}")
+    for name, text in spec.exclude.items():
+        if not check_expression(text, key=f"{at}.exclude.{name}"):
+            raise ConfigError(
+                "the condition refers to no header of the file",
+                key=f"{at}.exclude.{name}",
+                value=text,
+                hint="name a header in double quotes, e.g. '\"Статус\" = ''Отменён'''",
+            )
+    if spec.join is not None:
+        for line, header in spec.join.on.items():
+            if not str(line).strip() or not str(header).strip():
+                raise ConfigError("a key header is empty", key=f"{at}.join.on")
+
+
+def expand_files(patterns: list[str], folder: Path | None) -> list[Path]:
+    """The files of ``patterns`` relative to ``folder`` (globs expanded, sorted), as
+    :meth:`Engagement.input_files` finds a table's files: for the files of ``join`` and ``lookups``."""
+    files: list[Path] = []
+    for pattern in patterns:
+        full = Path(pattern)
+        if not full.is_absolute() and folder is not None:
+            full = folder / full
+        if glob.has_magic(str(full)):
+            files.extend(sorted(Path(p) for p in glob.glob(str(full))))
+        else:
+            files.append(full)
+    return files
 
 
 def _key_path(loc: tuple) -> str:
@@ -357,6 +443,9 @@ def parse(raw: dict[str, Any], *, folder: Path, source: str = "engagement.yaml")
     """Validate an already-loaded mapping (used by :func:`load` and by tests)."""
     try:
         eng = Engagement.model_validate({**raw, "folder": folder})
+    except ConfigError as exc:  # raised by a validator with its own key (e.g. inputs.sales.derive.amount)
+        exc.file = exc.file or source
+        raise
     except ValidationError as exc:
         err = exc.errors()[0]
         more = f" (and {len(exc.errors()) - 1} more problem(s))" if len(exc.errors()) > 1 else ""
@@ -373,7 +462,19 @@ def parse(raw: dict[str, Any], *, folder: Path, source: str = "engagement.yaml")
 
 
 def _check_files(eng: Engagement, source: str) -> None:
+    from ..intake.sources import folder_files
+
     for table in eng.inputs:
+        for pattern in eng.inputs[table].files:
+            folder = eng.path(pattern)
+            if not glob.has_magic(str(folder)) and folder.is_dir() and not folder_files(folder):
+                raise ConfigError(
+                    "the folder holds no readable file (CSV, TXT, TSV, XLSX, XLSM, XLS, Parquet, "
+                    "a .gz of one, or a .zip)",
+                    file=source,
+                    key=f"inputs.{table}.files",
+                    value=str(folder),
+                )
         files = eng.input_files(table)
         if not files:
             raise ConfigError(
@@ -387,6 +488,17 @@ def _check_files(eng: Engagement, source: str) -> None:
                 raise ConfigError(
                     "input file not found", file=source, key=f"inputs.{table}.files", value=str(f)
                 )
+    for table, spec in eng.inputs.items():  # the files of a join and of lookups
+        linked = [("join", spec.join)] if spec.join else []
+        linked += [(f"lookups.{c}", lk) for c, lk in spec.lookups.items()]
+        for where, part in linked:
+            key = f"inputs.{table}.{where}.files"
+            files = expand_files(part.files, eng.folder)
+            if not files:
+                raise ConfigError("no file matches", file=source, key=key, value=part.files)
+            for f in files:
+                if not f.is_file():
+                    raise ConfigError("input file not found", file=source, key=key, value=str(f))
     for key in ("brand", "questionnaire"):
         p = eng.path(getattr(eng, key))
         if not p.is_file():
@@ -406,26 +518,46 @@ def engagement_yaml_text(
     language: str,
     as_of: dt.date | str,
     plan_year: int,
-    inputs: dict[str, Any] | None = None,
+    inputs: dict[str, Any] | str | None = None,
     plan_target: float | None = None,
+    currency: str = "RUB",
+    country: str = "RU",
 ) -> str:
     """The commented scaffold (``templates/engagement.yaml``) filled in for one client.
+
+    ``inputs``: the ``inputs:`` block as a mapping, or as ready YAML text (indented by two spaces, as
+    :func:`salesaudit.intake.presets.preset_inputs_text` writes it); None = a commented example.
+    Money defaults follow ``currency``: ``motivation.comfortable_income`` is the template's rouble
+    figure for RUB and, for any other currency, ``null`` with a comment to ask the owner — a rouble
+    amount read as dollars would mislead the income-ceiling section.
 
     Examples
     --------
     >>> text = engagement_yaml_text(client_name="ООО «Ромашка»", language="ru",
     ...                             as_of="2026-11-25", plan_year=2026)
-    >>> yaml.safe_load(text)["plan"]["year"]
-    2026
+    >>> data = yaml.safe_load(text)
+    >>> data["plan"]["year"], data["currency"], data["motivation"]["comfortable_income"]
+    (2026, 'RUB', 100000)
+    >>> text = engagement_yaml_text(client_name="Acme", language="en", as_of="2026-11-25",
+    ...                             plan_year=2026, currency="USD", country="US")
+    >>> data = yaml.safe_load(text)
+    >>> data["currency"], data["country"], data["motivation"]["comfortable_income"]
+    ('USD', 'US', None)
     """
+    import re
+
     from .templates import template_path
 
     text = template_path("engagement.yaml").read_text(encoding="utf-8")
-    if inputs:
+    if isinstance(inputs, str):
+        block = inputs
+    elif inputs:
         block = yaml.safe_dump(inputs, allow_unicode=True, sort_keys=False, width=100)
         block = "\n".join("  " + line for line in block.splitlines())
     else:
         block = _EXAMPLE_INPUTS
+        for ru, en in _EXAMPLE_HEADERS_EN.items() if language == "en" else ():
+            block = block.replace(ru, en)
     name = client_name.replace("\\", "\\\\").replace('"', '\\"')
     text = (
         text.replace("{client_name}", name)
@@ -436,6 +568,19 @@ def engagement_yaml_text(
     )
     if plan_target is not None:
         text = text.replace("  target: null ", f"  target: {plan_target:.0f} ", 1)
+    lines = {
+        r"^currency: RUB( +#)": f"currency: {currency}\\1",
+        r"^country: RU( +#)": f"country: {country}\\1",
+    }
+    if currency != "RUB":
+        lines[r"^  comfortable_income: 100000 .*$"] = (
+            "  comfortable_income: null     # ask the owner: the monthly income (in "
+            f"{currency}) managers settle for; null = not known, the report says so"
+        )
+    for pattern, line in lines.items():
+        text, n = re.subn(pattern, line, text, count=1, flags=re.M)
+        if n != 1:
+            raise ValueError(f"templates/engagement.yaml has no line matching {pattern!r}")
     return text
 
 
@@ -461,3 +606,23 @@ _EXAMPLE_INPUTS = """\
   # targets:    {files: [data/targets.csv],  columns: {period: Период, amount: План, manager: Менеджер}}
   # pipeline:   {files: [data/deals.csv],    columns: {deal_id: ID, manager: Ответственный, amount: Бюджет, stage: Этап}}
   # activities: {files: [data/calls.csv],    columns: {date: Дата, manager: Менеджер, type: Тип}}"""
+
+# The example's Russian headers as an English export would spell them (``language: en``)
+_EXAMPLE_HEADERS_EN = {
+    "client_id: Контрагент": "client_id: Customer",
+    "client_id: Код": "client_id: Account ID",
+    "name: Наименование": "name: Account Name",
+    "potential: Потенциал": "potential: Potential",
+    "manager: Ответственный": "manager: Owner",
+    "manager: Менеджер": "manager: Salesperson",
+    "salary: Оклад": "salary: Base Salary",
+    "commission_rate: Процент": "commission_rate: Commission",
+    "period: Период": "period: Month",
+    "amount: План": "amount: Quota",
+    "amount: Бюджет": "amount: Amount",
+    "amount: Сумма": "amount: Amount",
+    "stage: Этап": "stage: Stage",
+    "type: Тип": "type: Type",
+    "date: Дата": "date: Date",
+    '(e.g. "н/д")': '(e.g. "n/a")',
+}

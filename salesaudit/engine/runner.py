@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import json
 import platform
-import re
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -127,8 +126,12 @@ def execute_stages(
     run_dir: Path,
     progress: Callable[[str], None],
     notebooks: Path = NOTEBOOKS,
+    optional: dict | None = None,
 ) -> dict[str, float]:
     """Execute the stage notebooks into ``run_dir/notebooks`` on the kernels ``kms``; return timings.
+
+    ``parameters`` go to every notebook (each must declare them); ``optional`` ones (the tracked
+    ``week`` of ``run --week``) only to the notebooks whose parameters cell declares them.
 
     Stages are independent (each reads the run's intake, none reads another's results), so with
     several kernels each kernel takes the next stage in order whenever it is free: on two cores the
@@ -163,7 +166,7 @@ def execute_stages(
                     nb_dir / stage.notebook,
                     stage=stage,
                     km=km,
-                    parameters=parameters,
+                    parameters=parameters | _declared(notebooks / stage.notebook, optional or {}),
                     notebooks=notebooks,
                 )
             except Exception as exc:  # a failed stage (or a dead kernel); Ctrl-C goes up at once
@@ -188,6 +191,13 @@ def execute_stages(
     if failures:
         raise failures[min(failures)]
     return {s.name: timings[s.name] for s in stages}
+
+
+def _declared(path: Path, optional: dict) -> dict:
+    """The ``optional`` parameters (those not None) the notebook at ``path`` declares."""
+    optional = {k: v for k, v in optional.items() if v is not None}
+    declared = notebook_parameters(path) if optional else set()
+    return {k: v for k, v in optional.items() if k in declared}
 
 
 def _execute(nb, out_nb: Path, *, stage: Stage, km, parameters: dict, notebooks: Path) -> None:
@@ -230,27 +240,27 @@ def run(
     command: str = "run",
     title_key: str = "report.title",
     compact: bool = False,
+    week: str | None = None,
 ) -> Path:
     """Run the playbook on an engagement folder; return the output folder.
+
+    ``week`` (``run --week``, wins over ``tracking.week``) goes to the notebooks declaring it.
 
     Raises
     ------
     ConfigError, InputFileError, DataError
-        Before any kernel starts, for a bad engagement.yaml or unreadable client files.
+        Before any stage: bad config or files, a preflight error (:mod:`.preflight`, as ``validate``).
     StageError
         When a notebook cell fails; the partial notebook stays in ``OUT/notebooks``.
     """
     t0 = time.perf_counter()
-    eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
-    for stage in stages:
-        check_notebook(notebooks / stage.notebook, extra=extra_parameters or ())
+    eng = _check_before_kernels(engagement, stages, notebooks=notebooks, extra=extra_parameters, week=week)
     from .kernel import local_kernels, usable_cores
 
     timings: dict[str, float] = {}
     kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
-    # The kernels start (and import the heavy libraries) while this process reads the client's files.
-    with local_kernels(kernels, cwd=notebooks) as kms:
-        intake = _read_intake(eng, timings)  # data problems fail here, before any notebook runs
+    with local_kernels(kernels, cwd=notebooks) as kms:  # they boot while this process reads the files
+        intake = _read_intake(eng, timings, week=week, stages=stages)  # data problems fail here
         kms = _affordable(kms, intake, progress)
         run_dir, manifest = _open_run(
             eng,
@@ -276,6 +286,7 @@ def run(
                     run_dir=run_dir,
                     progress=progress,
                     notebooks=notebooks,
+                    optional={"week": week},
                 )
             )
     with _failing(run_dir, manifest, pdf_proc):
@@ -296,6 +307,19 @@ def run(
     manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
     _write_manifest(run_dir, manifest)
     return run_dir
+
+
+def _check_before_kernels(
+    engagement, stages, *, notebooks: Path, extra: dict | None, week: str | None
+) -> config.Engagement:
+    """The engagement loaded (or as given), the week asked for (:func:`check_week`) and each stage's
+    notebook (:func:`check_notebook`) checked."""
+    eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
+    if week is not None:
+        check_week(eng, week, key=None)
+    for stage in stages:
+        check_notebook(notebooks / stage.notebook, extra=extra or ())
+    return eng
 
 
 def _start_report(report: bool):
@@ -324,14 +348,17 @@ def _failing(run_dir: Path, manifest: dict, pdf_proc):
         raise
 
 
-def _read_intake(eng: config.Engagement, timings: dict[str, float]):
-    """The client's files read into the canonical tables (timed as ``intake``)."""
+def _read_intake(eng: config.Engagement, timings: dict[str, float], *, week=None, stages=STAGES):
+    """The client's files read into the canonical tables (timed as ``intake``), then the preflight for
+    ``stages`` and the ``week`` asked for: what could stop a stage stops the run here, before any
+    notebook starts (the kernels boot meanwhile)."""
     # imported only now: pandas & co load while the kernels boot on the other core
     from ..intake.canonical import read_engagement
 
     start = time.perf_counter()
     intake = read_engagement(eng)
     timings["intake"] = round(time.perf_counter() - start, 3)
+    _preflight(eng, intake, week=week, stages=stages)
     return intake
 
 
@@ -446,27 +473,13 @@ def run_weekly(
 ) -> Path:
     """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week.
 
-    The week is checked before any kernel starts: it must exist and start on or before ``as_of``.
+    The week is checked before any kernel starts (:func:`check_week`): it must exist, start on or
+    before ``as_of`` and lie in the plan; without it, the notebook chooses (engagement.yaml's
+    ``tracking.week``, else :func:`salesaudit.weekly.weekchoice.choose_week`).
     """
     eng = config.load(engagement)  # loaded once: run() takes it as it is
     if week is not None:
-        found = re.fullmatch(r"(\d{4})-W(\d{2})", week)
-        if not found:
-            raise ConfigError("the week must look like 2026-W47", value=week)
-        try:  # checked here, before any kernel starts: 2026-W60 is no week
-            monday = dt.date.fromisocalendar(int(found[1]), int(found[2]), 1)
-        except ValueError:
-            raise ConfigError(
-                f"{found[1]} has no ISO week {int(found[2])}",
-                value=week,
-                hint="weeks run from W01 to W52 or W53",
-            ) from None
-        if monday > eng.as_of:
-            raise ConfigError(
-                f"the week starts after as_of ({eng.as_of}): there is nothing to track yet",
-                value=week,
-                hint="pick an earlier week, or move as_of in engagement.yaml to the newest export's date",
-            )
+        check_week(eng, week, key=None)
     return run(
         eng,
         out=out,
@@ -481,23 +494,48 @@ def run_weekly(
     )
 
 
+def check_week(eng: config.Engagement, week: str, *, key: str | None = "tracking.week") -> None:
+    """A week asked for (``--week``, or ``tracking.week``) is an ISO week that starts on or before
+    ``as_of`` and lies in the plan year; a :class:`ConfigError` otherwise, before any kernel starts
+    (:func:`salesaudit.weekly.weekchoice.check_week`)."""
+    from ..weekly.weekchoice import check_week as check
+
+    check(week, as_of=eng.as_of, plan_year=eng.plan.year, key=key)
+
+
+def _preflight(eng, intake, *, week, stages) -> None:
+    """:func:`salesaudit.engine.preflight.preflight` for the stages about to run; its errors stop the
+    run, its notes are not repeated (``validate`` prints them)."""
+    from .preflight import preflight
+
+    preflight(eng, intake, week=week, stages=[s.name for s in stages]).raise_first()
+
+
 def _inputs(eng, intake) -> list[dict]:
-    acc = intake.accounting.set_index(["table", "file"])
+    """One entry per raw file with its checksum and its rows. An archive's rows are the sum of its
+    members' accounting lines (``archive.zip:member.csv``), which are listed under ``members``."""
+    acc = intake.accounting
     out = []
     for table in eng.inputs:
+        mine = acc[acc["table"] == table]
         for path in eng.input_files(table):
-            row = acc.loc[(table, path.name)] if (table, path.name) in acc.index else None
-            out.append(
-                {
-                    "table": table,
-                    "file": str(path),
-                    "sha256": _sha256(path),
-                    "bytes": path.stat().st_size,
-                    "rows_read": int(row["rows_read"]) if row is not None else None,
-                    "rows_used": int(row["rows_used"]) if row is not None else None,
-                    "rows_rejected": int(row["rows_rejected"]) if row is not None else None,
-                }
-            )
+            names = mine["file"].astype(str)
+            rows = mine[(names == path.name) | names.str.startswith(f"{path.name}:")]
+            counts = {
+                col: int(rows[col].sum()) if len(rows) else None
+                for col in ("rows_read", "rows_used", "rows_rejected")
+            }
+            entry = {
+                "table": table,
+                "file": str(path),
+                "sha256": _sha256(path),
+                "bytes": path.stat().st_size,
+                **counts,
+            }
+            members = [f for f in rows["file"].astype(str) if f != path.name]
+            if members:
+                entry["members"] = members
+            out.append(entry)
     return out
 
 
@@ -507,4 +545,13 @@ def _write_manifest(run_dir: Path, manifest: dict) -> None:
     tmp.replace(run_dir / "manifest.json")
 
 
-__all__ = ["STAGES", "Stage", "run", "run_weekly", "execute_stages", "check_notebook", "notebook_parameters"]
+__all__ = [
+    "STAGES",
+    "Stage",
+    "run",
+    "run_weekly",
+    "check_week",
+    "execute_stages",
+    "check_notebook",
+    "notebook_parameters",
+]

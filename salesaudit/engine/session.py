@@ -91,6 +91,27 @@ class Session:
             )
         return self._memo["segment"]
 
+    def managers(self) -> pd.DataFrame:
+        """The sales team every stage plans for and pays: the managers table, or without one the
+        managers named on the sales lines (sorted by name; no manager on any line: one row for the
+        whole department, named by the label ``plan.department_team``), with engagement.yaml's
+        default pay (``motivation.salary``, ``motivation.commission_rate``) filled in where a
+        manager's own is missing (:func:`salesaudit.plan.motivation.with_default_pay`)."""
+        if "managers" not in self._memo:
+            from ..plan.motivation import with_default_pay
+
+            team = self.table("managers")
+            if team is None:
+                sales = self.table("sales")
+                names = sorted(sales["manager"].dropna().unique()) if "manager" in sales else []
+                names = names or [self.t("plan.department_team")]
+                team = pd.DataFrame({"manager": pd.Series(names, dtype="str")})
+            pay = self.eng.motivation
+            self._memo["managers"] = with_default_pay(
+                team, salary=pay.salary, commission_rate=pay.commission_rate
+            )
+        return self._memo["managers"]
+
     def plan(self):
         """The :class:`salesaudit.plan.decomposition.PlanResult` of :func:`salesaudit.plan.decomposition.decompose_plan` with
         this engagement's settings (computed once per session).
@@ -114,15 +135,10 @@ class Session:
             from ..plan.decomposition import decompose_plan
 
             e, p = self.eng, self.eng.plan
-            managers = self.table("managers")
-            if managers is None:
-                sales = self.table("sales")
-                names = sales["manager"].dropna().unique() if "manager" in sales else []
-                managers = pd.DataFrame({"manager": pd.Series(sorted(names), dtype="str")})
             self._memo["plan"] = decompose_plan(
                 self.table("sales"),
                 year=p.year,
-                managers=managers,
+                managers=self.managers(),
                 target=p.target,
                 growth=p.growth,
                 monthly_targets=p.monthly_targets,
@@ -142,6 +158,16 @@ class Session:
                 lang=self.lang,
             )
         return self._memo["plan"]
+
+    def week(self, week: str | None = None):
+        """The :class:`salesaudit.weekly.weekchoice.WeekChoice` the tracking stage shows: ``week`` (the
+        ``--week`` of the command line, passed to the notebook), else engagement.yaml's
+        ``tracking.week``, else chosen from ``as_of`` and the plan year
+        (:func:`salesaudit.weekly.weekchoice.choose_week`)."""
+        from ..weekly.weekchoice import choose_week
+
+        e = self.eng
+        return choose_week(as_of=e.as_of, plan_year=e.plan.year, week=week or e.tracking.week)
 
     def thresholds(self) -> dict:
         """The tracking alert thresholds of engagement.yaml."""
@@ -227,6 +253,7 @@ def save_intake(intake: Intake, folder: Path) -> None:
         (df.astype(as_text) if as_text else df).to_parquet(folder / f"{name}.parquet", index=False)
     intake.rejected.astype({"row": "int64"}).to_parquet(folder / "rejected.parquet", index=False)
     intake.accounting.to_parquet(folder / "accounting.parquet", index=False)
+    intake.names.to_parquet(folder / "names.parquet", index=False)  # spellings unified across tables
 
 
 def load_intake(folder: Path) -> Intake:
@@ -235,10 +262,11 @@ def load_intake(folder: Path) -> Intake:
     import pyarrow.parquet as pq
 
     from ..intake.canonical import CATEGORICAL, Intake, as_categoricals
+    from ..intake.names import empty_log
 
     tables = {}
     for p in sorted(folder.glob("*.parquet")):
-        if p.stem in ("rejected", "accounting"):
+        if p.stem in ("rejected", "accounting", "names"):
             continue
         coded = [c for c in CATEGORICAL.get(p.stem, ()) if c in pq.read_schema(p).names]
         frame = pd.read_parquet(p, read_dictionary=coded or None)
@@ -247,4 +275,5 @@ def load_intake(folder: Path) -> Intake:
         tables=tables,
         rejected=pd.read_parquet(folder / "rejected.parquet"),
         accounting=pd.read_parquet(folder / "accounting.parquet"),
+        names=pd.read_parquet(folder / "names.parquet") if (folder / "names.parquet").is_file() else empty_log(),
     )

@@ -104,8 +104,8 @@ def split_by_class(
     require(plan_monthly, ["manager", "period", "plan"], "plan_monthly")
     share_new = float(new_client_share)
     if not 0.0 <= share_new <= 1.0:
-        raise ConfigError(
-            "new_client_share must be between 0 and 1", key="plan.new_client_share", value=new_client_share
+        raise ConfigError(  # a parameter of the function, not an engagement.yaml key
+            "new_client_share must be between 0 and 1", value=new_client_share
         )
     labels = [*map(str, classes), "new"]
     rev = (

@@ -212,6 +212,76 @@ def _planned_team(managers: pd.DataFrame, plan_monthly: pd.DataFrame) -> tuple[p
     return managers.loc[managers["manager"].isin(avg.index)].reset_index(drop=True), avg
 
 
+PAY_COLUMNS: tuple[str, ...] = ("salary", "commission_rate")
+"""Today's pay of a manager: monthly salary and commission rate (managers table or engagement defaults)."""
+
+
+def with_default_pay(managers: pd.DataFrame, *, salary=None, commission_rate=None) -> pd.DataFrame:
+    """The managers with the engagement's default pay (``motivation.salary``,
+    ``motivation.commission_rate``) filled in where their own is missing.
+
+    A column the table lacks is added when its default is given; a default of None leaves the
+    column as it is (absent, or with gaps). The rows and their order are unchanged.
+
+    Examples
+    --------
+    >>> team = pd.DataFrame({"manager": ["Ann", "Bob"], "salary": [50_000.0, None]})
+    >>> out = with_default_pay(team, salary=40_000, commission_rate=0.03)
+    >>> out["salary"].tolist(), out["commission_rate"].tolist()
+    ([50000.0, 40000.0], [0.03, 0.03])
+    >>> list(with_default_pay(team)) == list(team)
+    True
+    """
+    out = managers.copy()
+    for column, default in zip(PAY_COLUMNS, (salary, commission_rate), strict=True):
+        if default is None:
+            continue
+        if column in out.columns:
+            out[column] = out[column].astype(float).fillna(float(default))
+        else:
+            out[column] = float(default)
+    return out
+
+
+def pay_known(managers: pd.DataFrame, columns: Sequence[str] = PAY_COLUMNS) -> pd.Series:
+    """Per manager (row): True when every one of ``columns`` is known. A column the table lacks is
+    unknown for everyone.
+
+    Examples
+    --------
+    >>> team = pd.DataFrame({"manager": ["Ann", "Bob"], "salary": [50_000.0, None]})
+    >>> pay_known(team, ["salary"]).tolist(), pay_known(team).tolist()
+    ([True, False], [False, False])
+    """
+    known = pd.Series(True, index=managers.index)
+    for column in columns:
+        known &= managers[column].notna() if column in managers.columns else False
+    return known
+
+
+def split_by_pay(
+    managers: pd.DataFrame, plan_monthly: pd.DataFrame, columns: Sequence[str] = PAY_COLUMNS
+) -> tuple[pd.DataFrame, list[str]]:
+    """The managers with a plan (> 0 in some month) split by whether their pay is known.
+
+    Returns
+    -------
+    ``(paid, unpaid)``: the rows of ``managers`` with a plan and every one of ``columns`` known (in
+    the table's order), and the names of those with a plan whose pay is not known (:func:`pay_known`).
+
+    Examples
+    --------
+    >>> team = pd.DataFrame({"manager": ["Ann", "Bob", "Cy"], "salary": [50_000.0, None, None]})
+    >>> plan = pd.DataFrame({"manager": ["Ann", "Bob"], "period": ["2026-01"] * 2, "plan": [10, 10]})
+    >>> paid, unpaid = split_by_pay(team, plan, ["salary"])
+    >>> paid["manager"].tolist(), unpaid
+    (['Ann'], ['Bob'])
+    """
+    team, _ = _planned_team(managers, plan_monthly)
+    known = pay_known(team, columns)
+    return team.loc[known].reset_index(drop=True), team.loc[~known, "manager"].astype(str).tolist()
+
+
 def payout_scenarios(
     managers: pd.DataFrame,
     plan_monthly: pd.DataFrame,
@@ -309,7 +379,8 @@ def income_ceiling(
         manager, period, plan; the plan is averaged over months with a plan (> 0).
     comfortable_income
         Monthly income the managers settle for: one number (default 100 000) or a mapping
-        manager -> amount.
+        manager -> amount; ``None`` = not known (:func:`_comfortable_income`): the ceiling, ``gap``
+        and ``plan_to_ceiling`` are then NaN, pay and sales still shown.
     sales
         Optional canonical sales (date, amount, manager): adds the actual average monthly sales of
         the 12 months before ``as_of`` (per month employed) and the income they paid.
@@ -334,14 +405,15 @@ def income_ceiling(
     require(managers, ["manager", "salary", "commission_rate"], "managers")
     team, avg = _planned_team(managers, plan_monthly)
     sal = _per_manager(None, team, "salary", "motivation.salary")
-    rate = _per_manager(None, team, "commission_rate", "motivation.base_rate")
-    income = _per_manager(comfortable_income, team, "comfortable_income", "motivation.comfortable_income")
+    rate = _per_manager(None, team, "commission_rate", "motivation.commission_rate")
+    income = _comfortable_income(comfortable_income, team)
     need = np.maximum(income - sal, 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ceiling = np.where(need <= 0, 0.0, np.where(rate > 0, need / rate, np.inf))
+    ceiling = np.where(np.isnan(income), np.nan, ceiling)
     plan = avg.reindex(team["manager"]).to_numpy(float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(ceiling > 0, plan / ceiling, np.inf)
+        ratio = np.where(ceiling > 0, plan / ceiling, np.where(np.isnan(ceiling), np.nan, np.inf))
     out = pd.DataFrame(
         {
             "manager": pd.Series(team["manager"].astype(str).to_numpy(), dtype="str"),
@@ -360,6 +432,14 @@ def income_ceiling(
         out["actual_monthly_sales"] = actual
         out["actual_monthly_income"] = sal + rate * np.maximum(actual, 0.0)
     return out
+
+
+def _comfortable_income(value, team: pd.DataFrame) -> np.ndarray:
+    """Per manager: ``value`` (number or mapping), the managers' own column when ``value`` is None,
+    else NaN — not known (``motivation.comfortable_income: null``), the ceiling left empty."""
+    if value is None and "comfortable_income" not in team.columns:
+        return np.full(len(team), np.nan)
+    return _per_manager(value, team, "comfortable_income", "motivation.comfortable_income")
 
 
 def _actual_monthly_sales(team: pd.DataFrame, sales: pd.DataFrame, as_of) -> np.ndarray:
