@@ -38,3 +38,20 @@ def test_formatter_names_its_formats_when_one_is_unknown():
     with pytest.raises(AttributeError, match="no format 'moneys'"):
         fmt.moneys(10)
     assert set(locale.KINDS) <= set(dir(fmt))
+
+
+@pytest.mark.parametrize(
+    ("language", "currency", "unit"),
+    [("ru", "RUB", "млн ₽"), ("en", "RUB", "RUB mln"), ("en", "USD", "$ mln"), ("ru", "EUR", "млн €")],
+)
+def test_chart_money_unit_follows_the_engagement_currency(language, currency, unit):
+    from pathlib import Path
+
+    from salesaudit.engine.config import Engagement
+    from salesaudit.engine.session import Session
+
+    eng = Engagement.model_validate(
+        {"client": {"name": "X"}, "as_of": "2026-11-25", "language": language, "currency": currency,
+         "inputs": {"sales": {"files": ["s.csv"]}}, "plan": {"year": 2026}, "folder": Path(".")}
+    )  # fmt: skip
+    assert Session(eng=eng, intake=None, run_dir=None).money_unit == unit

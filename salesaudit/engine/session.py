@@ -58,6 +58,13 @@ class Session:
         return self.eng.currency
 
     @property
+    def money_unit(self) -> str:
+        """Chart axes' unit for money in millions, in this engagement's currency: "млн ₽", "$ mln"."""
+        from babel.numbers import get_currency_symbol
+
+        return self.t("unit.mln", symbol=get_currency_symbol(self.currency, locale=self.lang))
+
+    @property
     def fmt(self) -> Formatter:
         """Values as report text in this engagement's language and currency: ``s.fmt.money(x)``."""
         return Formatter(lang=self.lang, currency=self.currency)
