@@ -105,8 +105,8 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, bytes]]:
 def test_a_gzipped_csv_and_workbook_read_like_the_plain_files(tmp_path):
     jan, feb = _month(1, 30, bad=2), _month(2, 20)
     files = {
-        "jan.csv.gz": gzip.compress(_csv(jan).encode("cp1251")),
-        "feb.xlsx.gz": gzip.compress(_xlsx(feb)),
+        "jan.csv.gz": gzip.compress(_csv(jan).encode("cp1251"), mtime=0),
+        "feb.xlsx.gz": gzip.compress(_xlsx(feb), mtime=0),
         "jan.csv": _csv(jan).encode("cp1251"),
     }
     packed = _engagement(tmp_path / "gz", {"files": ["data/jan.csv.gz", "data/feb.xlsx.gz"]}, files)
@@ -181,7 +181,7 @@ def test_members_without_an_archive_is_a_setting_error(tmp_path):
 def test_a_folder_is_its_readable_files_in_name_order(tmp_path):
     files = {
         "months/2025-02.csv": _csv(_month(2, 3)).encode(),
-        "months/2025-01.csv.gz": gzip.compress(_csv(_month(1, 2)).encode()),
+        "months/2025-01.csv.gz": gzip.compress(_csv(_month(1, 2)).encode(), mtime=0),
         "months/2025-03.zip": _zip({"m.csv": _csv(_month(3, 4)).encode()}),
         "months/~$2025-04.xlsx": b"lock",
         "months/.hidden.csv": b"junk",
@@ -221,9 +221,14 @@ def test_an_empty_folder_is_a_config_error(tmp_path):
         ("x.zip", _zip({"a.pdf": b"%PDF", "b.docx": b"PK"}), None, "no readable member"),
         ("x.zip", _zip({"a.csv": b"a;b\n1;2\n"}), "*.xlsx", "no member matching '\\*.xlsx'"),
         ("x.zip", b"PK\x03\x04 not really", None, "not a readable ZIP archive"),
-        ("x.csv.gz", gzip.compress(_csv(_month(1, 50)).encode())[:60], None, "not a readable gzip file"),
+        (
+            "x.csv.gz",
+            gzip.compress(_csv(_month(1, 50)).encode(), mtime=0)[:60],
+            None,
+            "not a readable gzip file",
+        ),
         ("x.csv.gz", _csv(_month(1, 3)).encode(), None, "not gzip-compressed"),
-        ("x.csv", gzip.compress(_csv(_month(1, 3)).encode()), None, "gzip archive"),
+        ("x.csv", gzip.compress(_csv(_month(1, 3)).encode(), mtime=0), None, "gzip archive"),
     ],
 )
 def test_broken_archives_give_one_message_naming_the_file(tmp_path, name, content, members, message):
@@ -244,7 +249,7 @@ def test_absurdly_large_content_is_refused(tmp_path, monkeypatch):
     with pytest.raises(InputFileError, match="unpacks to more than") as err:
         read_engagement(config.load(folder))
     assert err.value.file.endswith("x.zip:a.csv")
-    gz = _engagement(tmp_path / "g", {"files": ["data/x.csv.gz"]}, {"x.csv.gz": gzip.compress(big)})
+    gz = _engagement(tmp_path / "g", {"files": ["data/x.csv.gz"]}, {"x.csv.gz": gzip.compress(big, mtime=0)})
     with pytest.raises(InputFileError, match="unpacks to more than"):
         read_engagement(config.load(gz))
 
