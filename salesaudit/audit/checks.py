@@ -79,7 +79,7 @@ def check_inputs(
     backtest: pd.DataFrame | None = None,
     quality: pd.DataFrame | None = None,
     window_months: int = 12,
-    comfortable_income: float = 100_000,
+    comfortable_income: float | None = 100_000,
     thresholds: Mapping[str, float] | None = None,
 ) -> CheckInputs:
     """What the checks read, validated: the parameters of
@@ -124,7 +124,7 @@ def check_inputs(
         backtest=backtest,
         quality=quality,
         window_months=int(window_months),
-        comfortable_income=float(comfortable_income),
+        comfortable_income=None if comfortable_income is None else float(comfortable_income),
         th=th,
     )
 

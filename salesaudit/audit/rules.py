@@ -230,7 +230,7 @@ class CheckInputs:
     backtest: pd.DataFrame | None
     quality: pd.DataFrame | None
     window_months: int
-    comfortable_income: float
+    comfortable_income: float | None
     th: dict
 
 

@@ -128,7 +128,7 @@ def evaluate_checks(
     backtest: pd.DataFrame | None = None,
     quality: pd.DataFrame | None = None,
     window_months: int = 12,
-    comfortable_income: float = 100_000,
+    comfortable_income: float | None = 100_000,
     lang: str = "ru",
     currency: str = "RUB",
     thresholds: Mapping[str, float] | None = None,
