@@ -11,7 +11,7 @@
    e.g. the Russian headings of a Russian report, and the "page x of y" footer.
 
 Exit status 0 when nothing overflows or splits and no heading is missing, 1 otherwise; a JSON summary is written
-to ``DIR/inspection.json``. The functions are importable (``tests/test_report_content.py`` uses them).
+to ``DIR/inspection.json``. The functions are importable (``tests/report/test_report_content.py`` uses them).
 """
 
 from __future__ import annotations

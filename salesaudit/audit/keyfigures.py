@@ -94,7 +94,8 @@ def gather_inputs(session, week: str | None = None) -> AuditInputs:
     results |= _plan_results(s, plan, sales, activities, attempt, week=week)
     results |= _pipeline_results(s, deals, results.pop("week"), attempt)
     checks_quality = attempt(
-        "data quality", lambda: quality.quality_checks(s.intake.tables, s.intake.rejected, names=s.intake.names)
+        "data quality",
+        lambda: quality.quality_checks(s.intake.tables, s.intake.rejected, names=s.intake.names),
     )
     checks = {
         "sales": sales,

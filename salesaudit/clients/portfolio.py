@@ -4,7 +4,7 @@ Works on the client table of :func:`salesaudit.clients.segmentation.segment_clie
 and the audit checks "concentration — top-20 % share, largest client's share" and "D clients and effort
 spent on them").
 
-Conventions (pinned in ``tests/test_portfolio.py``):
+Conventions (pinned in ``tests/clients/test_portfolio.py``):
 
 * Concentration figures are over clients with a positive value (revenue by default); clients with
   net revenue <= 0 are out of the base, as in ABC.

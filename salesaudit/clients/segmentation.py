@@ -12,7 +12,7 @@ notebook and the session import everything from here. The arithmetic sits in :mo
 :mod:`.views` (matrices and lists on the client table) and :mod:`.arrays` (sales lines as arrays);
 the sentences in :mod:`.wording`, which only reads the numbers.
 
-Conventions (each one is pinned by a test in ``tests/test_segmentation.py``):
+Conventions (each one is pinned by a test in ``tests/clients/test_segmentation.py``):
 
 * **Window.** The analysis window is the last ``window_months`` *full* calendar months before
   ``as_of``; the month holding ``as_of`` is never in it, even on its last day (as_of 2026-11-25,

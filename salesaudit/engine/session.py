@@ -282,5 +282,7 @@ def load_intake(folder: Path) -> Intake:
         tables=tables,
         rejected=pd.read_parquet(folder / "rejected.parquet"),
         accounting=pd.read_parquet(folder / "accounting.parquet"),
-        names=pd.read_parquet(folder / "names.parquet") if (folder / "names.parquet").is_file() else empty_log(),
+        names=pd.read_parquet(folder / "names.parquet")
+        if (folder / "names.parquet").is_file()
+        else empty_log(),
     )

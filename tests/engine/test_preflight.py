@@ -22,8 +22,7 @@ from salesaudit.engine.session import open_engagement
 from salesaudit.exceptions import ConfigError, DataError
 from salesaudit.intake.canonical import read_engagement
 from salesaudit.weekly.weekchoice import choose_week
-
-from .conftest import TINY_YAML, make_engagement
+from tests.conftest import TINY_YAML, make_engagement
 
 
 def _engagement(folder: Path, **changes) -> Path:

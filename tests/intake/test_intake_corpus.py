@@ -503,7 +503,7 @@ CASES = [
     ),
     Case(  # the legacy BIFF8 format 1C still saves; a committed fixture (scripts/make_xls_fixture.py)
         "xls-biff8-1c-report-titles-merged-header-totals",
-        {"s.xls": (Path(__file__).parent / "data" / "1c_report.xls").read_bytes()},
+        {"s.xls": (Path(__file__).parents[1] / "data" / "1c_report.xls").read_bytes()},
         spec={"read": {"decimal": ","}},
         used=4,
         rejected={"totals_row": 1, "empty": 1},

@@ -20,7 +20,7 @@ from salesaudit.engine import config
 from salesaudit.report.brand import load_brand
 from salesaudit.report.html import BACK_TAG, FRONT_TAG, merge_notebooks, render_html
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ["summary", "audit", "clients", "plan", "weekly", "appendix"]
 CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 

@@ -19,7 +19,7 @@ from salesaudit.intake.canonical import read_engagement
 from salesaudit.intake.presets import PRESETS, preset_inputs
 from salesaudit.plan.motivation import income_ceiling
 from salesaudit.report.i18n import t
-from tests.test_presets import AMOCRM, BITRIX24, SALESFORCE, _hubspot, _one_c_report
+from tests.intake.test_presets import AMOCRM, BITRIX24, SALESFORCE, _hubspot, _one_c_report
 
 TODAY = dt.date(2026, 11, 25)
 
