@@ -315,19 +315,7 @@ class Engagement(_Model):
         readable files (:func:`salesaudit.intake.sources.folder_files`), Office lock files (``~$*``)
         left out, a file listed twice read once. A ``.zip`` is one file here; intake reads its members.
         """
-        from ..intake.sources import folder_files
-
-        files: list[Path] = []
-        for pattern in self.inputs[table].files:
-            full = self.path(pattern)
-            if glob.has_magic(str(full)):
-                found = sorted(Path(p) for p in glob.glob(str(full), recursive=True))
-                found = [p for p in found if not p.name.startswith("~$")]
-            else:
-                found = [full]
-            for p in found:
-                files.extend(folder_files(p) if p.is_dir() else [p])
-        return list(dict.fromkeys(files))
+        return expand_files(self.inputs[table].files, self.folder)
 
 
 def _check_transforms(table: str, spec: InputSpec, known) -> None:
@@ -381,18 +369,25 @@ def _check_transforms(table: str, spec: InputSpec, known) -> None:
 
 
 def expand_files(patterns: list[str], folder: Path | None) -> list[Path]:
-    """The files of ``patterns`` relative to ``folder`` (globs expanded, sorted), as
-    :meth:`Engagement.input_files` finds a table's files: for the files of ``join`` and ``lookups``."""
+    """The files of ``patterns`` relative to ``folder``, in the order listed: globs expanded (sorted), a
+    folder as its readable files (:func:`salesaudit.intake.sources.folder_files`), Office lock files
+    (``~$*``) left out, a file listed twice read once. One rule for a table's files
+    (:meth:`Engagement.input_files`) and for those of ``join`` and ``lookups``."""
+    from ..intake.sources import folder_files
+
     files: list[Path] = []
     for pattern in patterns:
         full = Path(pattern)
         if not full.is_absolute() and folder is not None:
             full = folder / full
         if glob.has_magic(str(full)):
-            files.extend(sorted(Path(p) for p in glob.glob(str(full))))
+            found = sorted(Path(p) for p in glob.glob(str(full), recursive=True))
+            found = [p for p in found if not p.name.startswith("~$")]
         else:
-            files.append(full)
-    return files
+            found = [full]
+        for p in found:
+            files.extend(folder_files(p) if p.is_dir() else [p])
+    return list(dict.fromkeys(files))
 
 
 def _key_path(loc: tuple) -> str:
