@@ -94,3 +94,17 @@ def test_a_manager_without_figures_in_the_trend_has_no_legend_entry():
         "Соколова Анна"
     ]
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    ("top", "labels"),
+    [(300_000, ["0.0", "0.1", "0.2", "0.3"]), (30_000_000, ["0", "10", "20", "30"])],
+)
+def test_a_money_axis_in_millions_never_repeats_a_label(top, labels):
+    fig, ax = plt.subplots()
+    ax.bar([0, 1], [top / 3, top])
+    ax.set_yticks([top * i / 3 for i in range(4)])
+    charts.money_axis(ax, lang="en")
+    fig.canvas.draw()
+    assert [t.get_text() for t in ax.get_yticklabels()] == labels
+    plt.close(fig)
