@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core poppler-utils
 
 .DEFAULT_GOAL := help
-.PHONY: help setup system-deps demo test test-fast lint format bench clean
+.PHONY: help setup system-deps demo test test-fast lint format bench browser-check clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -50,6 +50,13 @@ format: setup ## format the code with ruff
 
 bench: setup ## run the benchmarks (not part of the tests)
 	$(VENV)/bin/python benchmarks/run_all.py
+
+browser-check: setup ## headless Chromium opens a report with hostile brand and text: no script runs (RUN=run folder, else a fresh demo)
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing: chromium"; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "please install the system package: chromium"; exit 1; fi; }
+	$(PY) scripts/browser_check.py $(RUN)
 
 clean: ## remove the virtualenv, caches and the demo folder
 	rm -rf $(VENV) demo .pytest_cache .ruff_cache

@@ -2,6 +2,9 @@
 
 nbconvert's ``HTMLExporter`` renders the merged notebooks with our template (``templates/report``,
 built on ``lab``): no code, no prompts, no scripts, no external URL — images are inline ``data:`` URIs.
+A strict Content-Security-Policy (:data:`REPORT_CSP`) opens the page's ``<head>``, and
+:func:`unsafe_content` checks the finished page before it is written: a browser runs nothing and loads
+nothing from outside the file even if a value slipped past escaping.
 WeasyPrint prints the same HTML to A4 with the client's name and "page x of y" in the footer; its URL
 fetcher refuses anything but inline data, so the PDF cannot reach the network either.
 """
@@ -9,6 +12,7 @@ fetcher refuses anything but inline data, so the PDF cannot reach the network ei
 from __future__ import annotations
 
 import html
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,7 +23,7 @@ from nbconvert import HTMLExporter
 from ..engine.config import Engagement
 from ..engine.templates import template_path
 from ..exceptions import SalesAuditError
-from .brand import Brand, css_variables, load_brand
+from .brand import Brand, css_variables, load_brand, unsafe_css
 from .formatting import fmt_date
 from .i18n import t
 from .pdf import write_pdf
@@ -28,6 +32,19 @@ FRONT_TAG = "report-front"
 """Cells with this tag open the report, before every stage (the executive summary)."""
 BACK_TAG = "report-back"
 """Cells with this tag close the report, after every stage (the appendix)."""
+REPORT_CSP = (
+    "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+    "script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+"""The report's Content-Security-Policy (a ``<meta>`` in ``templates/report/index.html.j2``): inline
+styles and ``data:`` images and fonts only — no script, no plugin, no remote load, no form."""
+URL_ATTRIBUTES = frozenset(
+    "src href xlink:href srcset action formaction poster data background ping lowsrc longdesc "
+    "cite manifest codebase archive icon".split()
+)
+"""Attributes whose value a browser may fetch or navigate to."""
+FORBIDDEN_TAGS = frozenset("script iframe frame frameset object embed applet base link form portal".split())
+"""Elements a report never holds (scripts, plugins, frames, remote stylesheets, forms, base URL)."""
 
 
 def merge_notebooks(paths: list[Path]) -> nbformat.NotebookNode:
@@ -127,16 +144,50 @@ def add_toc(page: str) -> str:
     return page.replace("<!-- TOC -->", "<ol>" + "".join(items) + "</ol>", 1)
 
 
-def external_urls(page: str) -> list[str]:
-    """Every ``src``/``href`` that points off the document (must be empty for a report)."""
+def unsafe_content(page: str) -> list[str]:
+    """Everything in ``page`` a browser could run or load from outside the file (must be empty for a
+    report): a ``<script`` anywhere, frames, plugins, forms, ``<link>``/``<base>``, ``on*`` event
+    handlers, a ``src``/``href`` (or other URL attribute) to anything but ``#…`` or ``data:``, and in
+    every stylesheet and ``style`` attribute ``@import`` or ``url(`` to anything but ``data:``/``#…``
+    (:func:`salesaudit.report.brand.unsafe_css`); also a missing or different Content-Security-Policy.
+
+    Text between tags is not CSS: a client's comment saying ``url(http://…)`` is shown, not loaded.
+
+    Examples
+    --------
+    >>> unsafe_content('<p style="color: red">ok</p><img src="data:image/png;base64,AA">')
+    ['Content-Security-Policy missing or changed']
+    >>> unsafe_content('<img src=x onerror=alert(1)><style>b{background:url(http://e.x/a)}</style>')[1:]
+    ['<img src=x>', '<img onerror=...>', '<style>: url(http://e.x/a)']
+    """
     soup = BeautifulSoup(page, "html.parser")
     bad = []
+    csp = soup.find("meta", attrs={"http-equiv": lambda v: v and v.lower() == "content-security-policy"})
+    if csp is None or csp.get("content") != REPORT_CSP:
+        bad.append("Content-Security-Policy missing or changed")
+    if re.search(r"<\s*script", page, re.I):
+        bad.append("<script")
     for tag in soup.find_all(True):
-        for attr in ("src", "href"):
-            value = tag.get(attr)
-            if value and not value.startswith(("#", "data:")):
-                bad.append(value)
+        name = tag.name.lower()
+        if name in FORBIDDEN_TAGS:
+            bad.append(f"<{name}>")
+        if name == "meta" and tag.get("http-equiv", "").lower() not in ("", "content-security-policy"):
+            bad.append(f"<meta http-equiv={tag['http-equiv']}>")
+        for attr, value in tag.attrs.items():
+            value = " ".join(value) if isinstance(value, list) else str(value)
+            if attr.lower().startswith("on"):
+                bad.append(f"<{name} {attr}=...>")
+            elif attr.lower() in URL_ATTRIBUTES and not value.strip().startswith(("#", "data:")):
+                bad.append(f"<{name} {attr}={value[:80]}>")
+            elif attr.lower() == "style":
+                bad += [f"<{name} style>: {b}" for b in unsafe_css(value)]
+        if name == "style":
+            bad += [f"<style>: {b}" for b in unsafe_css(tag.get_text())]
     return bad
+
+
+external_urls = unsafe_content
+"""The check's former name (it looked only at ``src``/``href``)."""
 
 
 def build_report(
@@ -150,14 +201,16 @@ def build_report(
 ) -> Path:
     """Render ``run_dir/report.html`` (and ``report.pdf``) from the executed notebooks of a run."""
     run_dir = Path(run_dir)
-    brand = load_brand(eng.path(eng.brand))
+    brand = load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
     nb = merge_notebooks([run_dir / "notebooks" / s for s in stages])
     page = render_html(nb, eng=eng, brand=brand, title_key=title_key, compact=compact)
-    bad = external_urls(page)
+    bad = unsafe_content(page)
     if bad:
         raise SalesAuditError(
-            f"the report would load {len(bad)} external resource(s); refusing to write it",
-            value=bad[0],
+            f"the report would run or load something from outside the file ({len(bad)} finding(s)); "
+            "refusing to write it",
+            value=bad[0][:120],
+            hint="check brand.yml and the notebooks' HTML outputs",
         )
     out = run_dir / "report.html"
     tmp = out.with_suffix(".html.tmp")
