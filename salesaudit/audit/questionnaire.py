@@ -10,9 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
-from ..engine.config import load_yaml
+from ..engine.yamlfile import read_yaml_file
 from ..exceptions import ConfigError
 from ..report.i18n import t
 
@@ -59,10 +58,7 @@ def questionnaire_text(lang: str) -> str:
 def load_answers(path: str | Path) -> dict:
     """Read ``questionnaire.yaml``; unknown question ids and answers outside yes/no/partly/unknown fail."""
     path = Path(path)
-    try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"not valid YAML: {exc}", file=str(path)) from None
+    data = read_yaml_file(path, what="questionnaire") or {}
     if not isinstance(data, dict):
         raise ConfigError("the questionnaire must be a mapping of question ids", file=str(path))
     answers = {}

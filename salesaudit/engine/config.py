@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import glob
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -17,6 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..exceptions import ConfigError
 from ..intake.schemas import CANONICAL
+from .paths import confined, expand_files
+from .yamlfile import read_yaml_file
 
 Share = Annotated[float, Field(ge=0, le=1)]
 Positive = Annotated[float, Field(gt=0)]
@@ -101,9 +104,15 @@ class InputSpec(_Model):
 
 class IntakeSettings(_Model):
     """How strict intake is about formats: a date or number format that rejects more than
-    ``max_rejected_share`` of a table's rows or of its revenue stops ``validate``."""
+    ``max_rejected_share`` of a table's rows or of its revenue stops ``validate``. Plausible values
+    (:mod:`salesaudit.intake.plausible`): a date before ``earliest_date`` or more than
+    ``years_after_as_of`` years after ``as_of``, and a number that is infinite or whose size exceeds
+    ``max_amount`` (in the engagement's currency), reject their row."""
 
     max_rejected_share: Share = 0.05
+    earliest_date: dt.date = dt.date(1990, 1, 1)
+    years_after_as_of: Annotated[int, Field(ge=0, le=100)] = 5
+    max_amount: Positive = 1e12
 
 
 class Client(_Model):
@@ -247,6 +256,7 @@ class Engagement(_Model):
     window_months: Annotated[int, Field(ge=1, le=60)] = 12
     brand: str = "brand.yml"
     questionnaire: str = "questionnaire.yaml"
+    files_outside_folder: Literal["allow", "refuse"] | None = None
     inputs: dict[str, InputSpec]
     plan: PlanSettings
     funnel: FunnelDefaults = FunnelDefaults()
@@ -305,8 +315,22 @@ class Engagement(_Model):
             _check_transforms(table, spec, known)
         return self
 
-    def path(self, relative: str) -> Path:
-        """A path from engagement.yaml, resolved against the engagement folder."""
+    @property
+    def allows_outside(self) -> bool:
+        """``files_outside_folder: allow``: files the engagement names may lie outside its folder."""
+        return self.files_outside_folder == "allow"
+
+    def path(self, relative: str, *, key: str | None = None) -> Path:
+        """A path from engagement.yaml (the key ``key``), resolved against the engagement folder; it
+        must lie inside it, symlinks followed (:func:`salesaudit.engine.paths.confined`), unless
+        ``files_outside_folder: allow``.
+
+        Raises
+        ------
+        ConfigError
+            The path leads outside the engagement folder.
+        """
+        confined(relative, self.folder, key=key, allow_outside=self.allows_outside)
         p = Path(relative)
         return p if p.is_absolute() else self.folder / p
 
@@ -314,8 +338,15 @@ class Engagement(_Model):
         """The files of one table in the order listed: globs expanded (sorted), a folder as its
         readable files (:func:`salesaudit.intake.sources.folder_files`), Office lock files (``~$*``)
         left out, a file listed twice read once. A ``.zip`` is one file here; intake reads its members.
+        Each must lie inside the engagement folder and outside its ``output/``
+        (:func:`salesaudit.engine.paths.expand_files`).
         """
-        return expand_files(self.inputs[table].files, self.folder)
+        return expand_files(
+            self.inputs[table].files,
+            self.folder,
+            key=f"inputs.{table}.files",
+            allow_outside=self.allows_outside,
+        )
 
 
 def _check_transforms(table: str, spec: InputSpec, known) -> None:
@@ -368,34 +399,14 @@ def _check_transforms(table: str, spec: InputSpec, known) -> None:
                 raise ConfigError("a key header is empty", key=f"{at}.join.on")
 
 
-def expand_files(patterns: list[str], folder: Path | None) -> list[Path]:
-    """The files of ``patterns`` relative to ``folder``, in the order listed: globs expanded (sorted), a
-    folder as its readable files (:func:`salesaudit.intake.sources.folder_files`), Office lock files
-    (``~$*``) left out, a file listed twice read once. One rule for a table's files
-    (:meth:`Engagement.input_files`) and for those of ``join`` and ``lookups``."""
-    from ..intake.sources import folder_files
-
-    files: list[Path] = []
-    for pattern in patterns:
-        full = Path(pattern)
-        if not full.is_absolute() and folder is not None:
-            full = folder / full
-        if glob.has_magic(str(full)):
-            found = sorted(Path(p) for p in glob.glob(str(full), recursive=True))
-            found = [p for p in found if not p.name.startswith("~$")]
-        else:
-            found = [full]
-        for p in found:
-            files.extend(folder_files(p) if p.is_dir() else [p])
-    return list(dict.fromkeys(files))
-
-
 def _key_path(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if p not in ("function-after",))
 
 
 def load(folder: str | Path) -> Engagement:
-    """Read and check ``folder/engagement.yaml``; every named file must exist.
+    """Read and check ``folder/engagement.yaml``; every named file must exist and lie inside the
+    folder (unless ``files_outside_folder: allow``), and it, brand.yml and questionnaire.yaml must be
+    bounded, strict YAML (:func:`salesaudit.engine.yamlfile.read_yaml_file`).
 
     Raises
     ------
@@ -412,17 +423,7 @@ def load(folder: str | Path) -> Engagement:
             file=str(path),
             hint="create one with `salesaudit new FOLDER`",
         )
-    try:
-        raw = load_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise ConfigError(
-            f"not valid YAML: {getattr(exc, 'problem', exc)}",
-            file=str(path),
-            row=mark.line + 1 if mark else None,
-        ) from None
-    except UnicodeDecodeError:
-        raise ConfigError("engagement.yaml must be UTF-8 text", file=str(path)) from None
+    raw = read_yaml_file(path, what="engagement.yaml")  # bounded; a key given twice is an error
     if not isinstance(raw, dict):
         raise ConfigError("engagement.yaml must be a mapping of keys", file=str(path))
     return parse(raw, folder=folder, source=str(path))
@@ -452,7 +453,11 @@ def parse(raw: dict[str, Any], *, folder: Path, source: str = "engagement.yaml")
         if isinstance(value, dict):
             value = None
         raise ConfigError(msg + more, file=source, key=key or None, value=value) from None
-    _check_files(eng, source)
+    try:
+        _check_files(eng, source)
+    except ConfigError as exc:  # a path refused by the confinement names its key, not the file
+        exc.file = exc.file or source
+        raise
     return eng
 
 
@@ -461,8 +466,10 @@ def _check_files(eng: Engagement, source: str) -> None:
 
     for table in eng.inputs:
         for pattern in eng.inputs[table].files:
-            folder = eng.path(pattern)
-            if not glob.has_magic(str(folder)) and folder.is_dir() and not folder_files(folder):
+            if glob.has_magic(pattern):
+                continue
+            folder = eng.path(pattern, key=f"inputs.{table}.files")
+            if folder.is_dir() and not folder_files(folder):
                 raise ConfigError(
                     "the folder holds no readable file (CSV, TXT, TSV, XLSX, XLSM, XLS, Parquet, "
                     "a .gz of one, or a .zip)",
@@ -488,16 +495,17 @@ def _check_files(eng: Engagement, source: str) -> None:
         linked += [(f"lookups.{c}", lk) for c, lk in spec.lookups.items()]
         for where, part in linked:
             key = f"inputs.{table}.{where}.files"
-            files = expand_files(part.files, eng.folder)
+            files = expand_files(part.files, eng.folder, key=key, allow_outside=eng.allows_outside)
             if not files:
                 raise ConfigError("no file matches", file=source, key=key, value=part.files)
             for f in files:
                 if not f.is_file():
                     raise ConfigError("input file not found", file=source, key=key, value=str(f))
     for key in ("brand", "questionnaire"):
-        p = eng.path(getattr(eng, key))
+        p = eng.path(getattr(eng, key), key=key)
         if not p.is_file():
             raise ConfigError(f"{key} file not found", file=source, key=key, value=str(p))
+        read_yaml_file(p, what=key)  # bounded and strict before the report or the audit parses it
 
 
 def settings(eng: Engagement) -> dict[str, Any]:
@@ -520,6 +528,10 @@ def engagement_yaml_text(
 ) -> str:
     """The commented scaffold (``templates/engagement.yaml``) filled in for one client.
 
+    Every value is written by the YAML library (:func:`yaml_scalar`) in one pass over the template's
+    slots, so a client name reads back exactly as given — quotes, ``#``, ``: ``, braces such as
+    ``{as_of}``, a leading ``*``, line breaks and all; the template's comments are kept.
+
     ``inputs``: the ``inputs:`` block as a mapping, or as ready YAML text (indented by two spaces, as
     :func:`salesaudit.intake.presets.preset_inputs_text` writes it); None = a commented example.
     Money defaults follow ``currency``: ``motivation.comfortable_income`` is the template's rouble
@@ -538,9 +550,11 @@ def engagement_yaml_text(
     >>> data = yaml.safe_load(text)
     >>> data["currency"], data["country"], data["motivation"]["comfortable_income"]
     ('USD', 'US', None)
+    >>> name = 'X {inputs} {as_of} "#1": *a'
+    >>> text = engagement_yaml_text(client_name=name, language="ru", as_of="2026-11-25", plan_year=2026)
+    >>> yaml.safe_load(text)["client"]["name"] == name
+    True
     """
-    import re
-
     from .templates import template_path
 
     text = template_path("engagement.yaml").read_text(encoding="utf-8")
@@ -553,16 +567,27 @@ def engagement_yaml_text(
         block = _EXAMPLE_INPUTS
         for ru, en in _EXAMPLE_HEADERS_EN.items() if language == "en" else ():
             block = block.replace(ru, en)
-    name = client_name.replace("\\", "\\\\").replace('"', '\\"')
-    text = (
-        text.replace("{client_name}", name)
-        .replace("{language}", language)
-        .replace("{as_of}", str(as_of))
-        .replace("{plan_year}", str(plan_year))
-        .replace("{inputs}", block)
-    )
+    values = {  # each user-given value written by the YAML library, in one pass: never re-read as a slot
+        '"{client_name}"': yaml_scalar(client_name, quote=True),
+        "{language}": yaml_scalar(language),
+        "{as_of}": yaml_scalar(dt.date.fromisoformat(str(as_of))),
+        "{plan_year}": yaml_scalar(int(plan_year)),
+        "{inputs}": block,
+    }
+    text = re.sub("|".join(map(re.escape, values)), lambda m: values[m.group(0)], text)
     if plan_target is not None:
         text = text.replace("  target: null ", f"  target: {plan_target:.0f} ", 1)
+    return _fill_locale(text, currency=currency, country=country)
+
+
+def _fill_locale(text: str, *, currency: str, country: str) -> str:
+    """The scaffold's currency and country lines (ISO codes, checked) and, for a currency other than
+    the rouble, the income ceiling left unknown."""
+    for option, code, size in (("currency", currency, 3), ("country", country, 2)):
+        if not re.fullmatch(f"[A-Z]{{{size}}}", code):
+            raise ConfigError(
+                f"{option} must be an ISO code of {size} capital letters", key=option, value=code
+            )
     lines = {
         r"^currency: RUB( +#)": f"currency: {currency}\\1",
         r"^country: RU( +#)": f"country: {country}\\1",
@@ -577,6 +602,26 @@ def engagement_yaml_text(
         if n != 1:
             raise ValueError(f"templates/engagement.yaml has no line matching {pattern!r}")
     return text
+
+
+def yaml_scalar(value: Any, *, quote: bool = False) -> str:
+    """``value`` as one line of YAML that reads back as exactly ``value``: text double-quoted with
+    every special character escaped (a line break as ``\\n``), a plain word (``ru``) bare unless
+    ``quote``; dates, numbers and the like as YAML writes them.
+
+    Examples
+    --------
+    >>> print(yaml_scalar('A "{as_of}" #1'), yaml_scalar(dt.date(2026, 11, 25)), yaml_scalar(2026))
+    "A \\"{as_of}\\" #1" 2026-11-25 2026
+    >>> print(yaml_scalar("ru"), yaml_scalar("yes"), yaml_scalar("Acme", quote=True))
+    ru "yes" "Acme"
+    >>> yaml_scalar("две\\nстроки")
+    '"две\\\\nстроки"'
+    """
+    plain = isinstance(value, str) and not quote and re.fullmatch(r"[A-Za-z][\w-]*", value)
+    style = '"' if isinstance(value, str) and not (plain and yaml.safe_load(value) == value) else None
+    text = yaml.safe_dump(value, default_style=style, allow_unicode=True, width=float("inf"))
+    return text.removesuffix("\n").removesuffix("\n...").strip()
 
 
 _EXAMPLE_INPUTS = """\

@@ -114,7 +114,7 @@ def _files(eng: Engagement) -> None:
     from ..audit.questionnaire import load_answers
     from ..report.brand import load_brand
 
-    load_brand(eng.path(eng.brand))
+    load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
     load_answers(eng.path(eng.questionnaire))
 
 

@@ -14,13 +14,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from ..audit.questionnaire import questionnaire_text
 from ..exceptions import ConfigError
 from .config import engagement_yaml_text
 from .locale_codes import check_country, check_currency
 from .templates import template_path
+from .yamlfile import load_strict
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LOCALE = {"ru": ("RUB", "RU")}
@@ -90,6 +89,9 @@ def scaffold(
     what the consultant must provide — the export itself (sales, and the pipeline from the same file
     for a deal export), its files as globs matching what that system names its export — and the other
     tables as commented examples, so that a fresh folder plus the real export validates.
+
+    ``client`` is written by the YAML library (:func:`salesaudit.engine.config.yaml_scalar`), never
+    pasted into the text: any name — quotes, ``#``, braces, line breaks — reads back as given.
     """
     folder = Path(folder)
     locale = resolve_locale(lang, currency, country)
@@ -116,7 +118,9 @@ def scaffold(
         currency=locale.currency,
         country=locale.country,
     )
-    yaml.safe_load(text)  # the scaffold itself must always parse
+    written = load_strict(text, file="engagement.yaml")  # the scaffold itself must always parse
+    if written["client"]["name"] != client:  # written by the YAML library: reads back as given
+        raise ConfigError("the client name does not read back as given; nothing was written", value=client)
     (folder / "data").mkdir(parents=True, exist_ok=True)
     (folder / "engagement.yaml").write_text(text, encoding="utf-8")
     shutil.copyfile(template_path("brand.yml"), folder / "brand.yml")

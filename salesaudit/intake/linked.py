@@ -295,15 +295,23 @@ class LinkedFiles:
     however many files the table has; ``folder``: where relative paths start (the engagement
     folder)."""
 
-    def __init__(self, table: str, spec: InputSpec, *, folder: Path | None = None) -> None:
+    def __init__(
+        self, table: str, spec: InputSpec, *, folder: Path | None = None, allow_outside: bool = False
+    ) -> None:
         self.table, self.spec, self.folder = table, spec, folder
+        self.allow_outside = allow_outside
         self._headers: _Headers | None = None
         self._lookups: dict[str, _LookupTable] = {}
 
     def headers(self) -> _Headers:
         if self._headers is None:
             hints = list(self.spec.columns.values())
-            paths = expand_files(self.spec.join.files, self.folder)
+            paths = expand_files(
+                self.spec.join.files,
+                self.folder,
+                key=f"inputs.{self.table}.join.files",
+                allow_outside=self.allow_outside,
+            )
             self._headers = _Headers(self.spec.join, paths, table=self.table, hints=hints)
         return self._headers
 
@@ -311,7 +319,10 @@ class LinkedFiles:
         if canonical not in self._lookups:
             spec = self.spec.lookups[canonical]
             key = f"inputs.{self.table}.lookups.{canonical}"
-            self._lookups[canonical] = _read_lookup(spec, expand_files(spec.files, self.folder), key=key)
+            files = expand_files(
+                spec.files, self.folder, key=f"{key}.files", allow_outside=self.allow_outside
+            )
+            self._lookups[canonical] = _read_lookup(spec, files, key=key)
         return self._lookups[canonical]
 
     def header_results(self) -> list[tuple[str, _FileResult]]:

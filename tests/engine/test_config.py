@@ -2,6 +2,7 @@ import pytest
 import yaml
 
 from salesaudit.engine import config
+from salesaudit.engine.yamlfile import MAX_YAML_BYTES
 from salesaudit.exceptions import ConfigError
 from tests.conftest import TINY_YAML, make_engagement
 
@@ -81,3 +82,40 @@ def test_scaffold_text_round_trips():
     data = yaml.safe_load(text)
     assert data["client"]["name"] == 'ООО "Кавычки" \\ слэш'
     assert data["language"] == "en" and data["plan"]["target"] == 5_000_000
+
+
+def test_every_path_must_lie_inside_the_folder_unless_allowed(tmp_path):
+    folder = make_engagement(tmp_path / "e")
+    (tmp_path / "elsewhere.csv").write_text("x\n", encoding="utf-8")
+    eng = config.load(folder)
+    assert eng.files_outside_folder is None and not eng.allows_outside
+    with pytest.raises(ConfigError, match="outside the engagement folder") as err:
+        eng.path("../elsewhere.csv", key="brand")
+    assert err.value.key == "brand"
+    allowed = eng.model_copy(update={"files_outside_folder": "allow"})
+    assert allowed.path("../elsewhere.csv") == eng.folder / "../elsewhere.csv"
+
+
+def test_a_key_given_twice_is_an_error_naming_both_lines(tmp_path):
+    folder = _write(tmp_path / "e", TINY_YAML + "language: en\nlanguage: ru\n")
+    with pytest.raises(ConfigError, match=r"given twice \(lines 9 and 10\)") as err:
+        config.load(folder)
+    assert err.value.key == "language" and err.value.row == 10
+
+
+def test_settings_files_are_bounded_and_strict(tmp_path):
+    folder = make_engagement(tmp_path / "e")
+    (folder / "brand.yml").write_text("a: &x [1, 1, 1, 1]\nb: [*x, *x, *x, *x]\n", encoding="utf-8")
+    assert config.read_yaml_file(folder / "brand.yml", what="brand")["b"][3] == [1, 1, 1, 1]
+    (folder / "brand.yml").write_text("x" * (MAX_YAML_BYTES + 1), encoding="utf-8")
+    with pytest.raises(ConfigError, match="the brand file is larger than 1024 KB"):
+        config.load(folder)
+
+
+def test_scaffold_text_leaves_slot_names_in_a_client_name_alone():
+    for name in ("X {inputs}", "A {as_of} {plan_year} {language}", "line\nbreak: #1"):
+        text = config.engagement_yaml_text(
+            client_name=name, language="ru", as_of="2026-01-31", plan_year=2026
+        )
+        data = yaml.safe_load(text)
+        assert data["client"]["name"] == name and str(data["as_of"]) == "2026-01-31"

@@ -10,13 +10,13 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-import pandas as pd
 import pytest
 import yaml
 from typer.testing import CliRunner
 
 from salesaudit.cli import app
 from salesaudit.engine import config
+from salesaudit.engine.outputs import read_table
 from salesaudit.engine.preflight import preflight
 from salesaudit.engine.session import open_engagement
 from salesaudit.exceptions import ConfigError, DataError
@@ -185,18 +185,18 @@ def test_validate_green_means_run_green(name, demo_engagement, tmp_path):
     assert result.exit_code == 0, result.output
     out = run(folder, out=tmp_path / "out", progress=lambda _: None)
     tables = out / "tables"
-    plan = pd.read_csv(tables / "plan_monthly.csv")
+    plan = read_table(out, "plan_monthly")
     html = (out / "report.html").read_text(encoding="utf-8")
     if name == "managers_from_sales":
         assert "no managers table: the 7 managers" in result.output
-        ceiling = pd.read_csv(tables / "income_ceiling.csv")
+        ceiling = read_table(out, "income_ceiling")
         assert set(ceiling["manager"]) <= set(plan["manager"]) and len(ceiling)
         assert (ceiling["salary"] == 45000).all() and (ceiling["commission_rate"] == 0.04).all()
     elif name == "bare_sales":
         assert set(plan["manager"]) == {"Отдел продаж"}
         assert "Нет данных об оплате менеджеров" in html
     else:
-        week = pd.read_csv(tables / "tracking_week.csv")
+        week = read_table(out, "tracking_week")
         assert set(week["iso_week"]) == {"2026-W01"}
         assert "первая неделя плана, 2026-W01" in html
         assert not (tables / "payout_scenarios.csv").exists()

@@ -263,3 +263,13 @@ def test_bitrix24_start_and_end_dates(tmp_path):
     assert sales["date"].dt.strftime("%d.%m.%Y").tolist() == ["20.02.2025"]
     assert sales["amount"].tolist() == [100000.0]
     assert intake.rejected.empty
+
+
+@pytest.mark.parametrize("client", ["X {inputs}", "A {as_of}", 'ООО "Ромашка": #1 & *co', "две\nстроки"])
+def test_the_client_name_is_written_by_the_yaml_library(tmp_path, client):
+    folder = scaffold(tmp_path / "e", client=client, today=TODAY)
+    (folder / "data" / "sales.csv").write_text("Дата;Контрагент;Сумма;Менеджер\n", encoding="utf-8")
+    eng = config.load(folder)
+    assert eng.client.name == client and eng.as_of == TODAY
+    text = (folder / "engagement.yaml").read_text(encoding="utf-8")
+    assert "# shown on the title page and in the PDF footer" in text  # the template's comments kept
