@@ -86,6 +86,7 @@ from .conform import _read_table_file
 from .linked import LinkedFiles
 from .mapping import effective_read
 from .names import empty_log, unify_names
+from .plausible import plausible_bounds
 from .raw import RawTable
 from .rejections import REJECTED_COLUMNS, _empty_rejected, localize_rejected, reason_text
 from .sources import Source, sources_of
@@ -145,10 +146,15 @@ def read_engagement(eng: Engagement) -> Intake:
     raws: dict[tuple, RawTable] = {}
     shared = {_ident(p) for p in files.get("sales", [])} & pipeline_files
     tables, rejected, accounting, notes = {}, [], [], []
+    bounds = plausible_bounds(eng.intake, as_of=eng.as_of)
     for table in _order(eng.inputs):
         spec = eng.inputs[table]
         results, names = [], []
-        linked = LinkedFiles(table, spec, folder=eng.folder) if spec.join or spec.lookups else None
+        linked = (
+            LinkedFiles(table, spec, folder=eng.folder, allow_outside=eng.allows_outside)
+            if spec.join or spec.lookups
+            else None
+        )
         for path in files[table]:
             key = (_ident(path), _read_key(spec))
             raw = raws.get(key)
@@ -165,6 +171,7 @@ def read_engagement(eng: Engagement) -> Intake:
                     keep_raw=raws if _ident(path) in shared else None,
                     key=key,
                     linked=linked,
+                    bounds=bounds,
                 )
             results.append(res)
             names.append(labels[path])

@@ -1,7 +1,8 @@
 """One client file to one canonical table's rows, step by step: read the cells, join / look up / filter
 / derive as ``engagement.yaml`` says (:mod:`~salesaudit.intake.transform`), map the headers, route a
-deal export's rows, coerce each column, reject empty required cells and dates after ``as_of``,
-validate against the schema, and list every rejected row with its reason.
+deal export's rows, coerce each column, reject empty required cells, implausible dates and numbers
+(:mod:`~salesaudit.intake.plausible`) and dates after ``as_of``, validate against the schema, and
+list every rejected row with its reason.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .coercion import WHOLE_COLUMN, _dates, _numbers, _take, _text, _unreadable
 from .deals import _deal_status, route_deals
 from .linked import LinkedFiles
 from .mapping import _describe_read, _read_kinds, _resolve, effective_read
+from .plausible import Bounds, dates_out_of_range, numbers_out_of_range, plausible_bounds
 from .presets import get_preset
 from .raw import RawTable
 from .readers import read_raw
@@ -47,6 +49,7 @@ class _Conforming:
     distinct: dict[str, tuple] = field(default_factory=dict)  # text: (DictColumn, cleaned distinct values)
     bad: dict[str, np.ndarray] = field(default_factory=dict)
     missing: dict[str, np.ndarray] = field(default_factory=dict)
+    implausible: dict[str, np.ndarray] = field(default_factory=dict)  # canonical -> out of range
 
     @property
     def n(self) -> int:
@@ -77,13 +80,16 @@ def _read_table_file(
     keep_raw: dict | None = None,
     key=None,
     linked: LinkedFiles | None = None,
+    bounds: Bounds | None = None,
 ) -> _FileResult:
     """One file's rows of ``table``: the canonical frame, its row numbers, the rejected rows and
     ``rows_read`` (see :mod:`salesaudit.intake.canonical` for the accounting). ``raw``: the file's
     cells when already read for another table; ``keep_raw[key]`` receives them when read here.
     ``linked``: the table's join and lookup files, read once for all its files (read here when
     ``None``); ``join``, ``lookups``, ``exclude`` and ``derive`` are applied right after reading
-    (:mod:`~salesaudit.intake.transform`)."""
+    (:mod:`~salesaudit.intake.transform`). ``bounds``: the plausible dates and numbers (None: the
+    defaults for ``as_of``, :func:`~salesaudit.intake.plausible.plausible_bounds`)."""
+    bounds = bounds if bounds is not None else plausible_bounds(as_of=as_of)
     preset = get_preset(spec.preset, key=f"inputs.{table}.preset")
     alternatives = dict(preset.tables.get(table, {})) if preset else {}
     read = effective_read(spec)
@@ -116,6 +122,7 @@ def _read_table_file(
     transformed, checked = narrow(shaped.problems, checked)
     f.problems += transformed
     _coerce_columns(f, checked=checked, deal_class=deal_class, percent=percent)
+    _reject_implausible(f, checked=checked, bounds=bounds)
     _reject_empty_and_late(f, checked=checked, as_of=as_of)
     frame, keep = _keep_valid(f, scope=scope)
     return _result(f, frame, keep, rows_read=rows_read, deals_elsewhere=deals_elsewhere)
@@ -194,6 +201,25 @@ def _coerce_parsed(f: _Conforming, canonical: str, header: str, kind: str, *, ch
     f.columns[canonical], f.bad[canonical], f.missing[canonical] = values, b, miss
 
 
+def _reject_implausible(f: _Conforming, *, checked: np.ndarray, bounds: Bounds) -> None:
+    """Problems for dates outside the plausible range and for infinite or absurd numbers, in every
+    date and number column (:mod:`~salesaudit.intake.plausible`); ``f.implausible`` keeps the masks."""
+    kinds = CANONICAL[f.table].columns
+    for canonical, values in f.columns.items():
+        kind = kinds[canonical]
+        if kind == "date":
+            out, code, detail = dates_out_of_range(values, bounds), "date_out_of_range", bounds.dates
+        elif kind in ("float", "int") and isinstance(values, np.ndarray):
+            out, code, detail = numbers_out_of_range(values, bounds), "amount_out_of_range", bounds.amounts
+        else:
+            continue
+        if out.any():
+            out &= checked
+            if out.any():
+                f.implausible[canonical] = out
+                f.problems.append((out, f.mapping[canonical], code, detail))
+
+
 def _reject_empty_and_late(f: _Conforming, *, checked: np.ndarray, as_of) -> None:
     """Problems for empty required cells (that are not already unreadable) and for sales or
     activities dated after ``as_of``."""
@@ -208,6 +234,8 @@ def _reject_empty_and_late(f: _Conforming, *, checked: np.ndarray, as_of) -> Non
     if as_of is not None and "date" in f.columns and f.table in ("sales", "activities"):
         late = f.columns["date"] > np.datetime64(pd.Timestamp(as_of).date(), "us")
         future = late & checked if late.any() else late
+        if "date" in f.implausible:  # already rejected as out of range: one reason for the cell
+            future &= ~f.implausible["date"]
         if future.any():
             f.problems.append((future, f.mapping["date"], "after_as_of", str(as_of)))
 
@@ -240,6 +268,8 @@ def _result(f: _Conforming, frame, keep, *, rows_read: int, deals_elsewhere: boo
     """The file's result: kept rows' numbers, rejected rows (the reader's totals rows and malformed
     lines too, except on the sales side of a shared deal export) and ``rows_read``."""
     amounts = f.columns.get("amount")
+    if "amount" in f.implausible:  # an absurd amount is no revenue share of anything
+        amounts = np.where(f.implausible["amount"], np.nan, amounts)
     rejected = _rejected_frame(f.raw, f.problems, table=f.table, label=f.label, amounts=amounts)
     if len(f.raw.dropped) and not (f.table == "sales" and deals_elsewhere):
         rejected = pd.concat([rejected, _dropped_frame(f.raw, f.table, f.label)], ignore_index=True)

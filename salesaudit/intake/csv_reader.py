@@ -2,8 +2,9 @@
 
 A record's row number is the line on which it starts (header on its line; a quoted field with line
 breaks makes the next record start further down). The fast path reads with Arrow's multi-threaded CSV
-reader; a file that path cannot read exactly (malformed lines, an encoding change past the first
-megabyte, line breaks inside quoted fields) is read by the exact, slower Python reader.
+reader; a file that path cannot read exactly (malformed lines, a plain-ASCII start whose rest is in a
+code page, line breaks inside quoted fields) is read by the exact, slower Python reader. An encoding
+change part-way through a file is refused naming the line (:mod:`~salesaudit.intake.charsets`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pcsv
 
 from ..exceptions import InputFileError
+from .charsets import mostly_utf8, not_text, single_byte, utf8_inside, utf8_run
 from .headers import _configured_header, _norm, find_header
 from .parsing import memory_pool, pool_empty
 from .raw import Cells
@@ -34,8 +36,9 @@ _CYRILLIC_PAGES = ["cp1251", "koi8_r", "cp866", "mac_cyrillic", "cp1252"]
 
 
 def detect_encoding(head: bytes) -> str:
-    """The text encoding of a file from its first bytes: a BOM, valid UTF-8, else the most likely
-    Cyrillic/Western single-byte code page (charset-normalizer), else cp1251.
+    """The text encoding of a file from its first bytes: a BOM, valid UTF-8 (or UTF-8 with a few stray
+    bytes, :func:`~salesaudit.intake.charsets.mostly_utf8`: reading then names their line), else the
+    most likely Cyrillic/Western single-byte code page (charset-normalizer), else cp1251.
 
     Examples
     --------
@@ -52,14 +55,15 @@ def detect_encoding(head: bytes) -> str:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
     except UnicodeDecodeError:
-        pass
+        if mostly_utf8(head):
+            return "utf-8"
     import charset_normalizer
 
     best = charset_normalizer.from_bytes(head[:200_000], cp_isolation=_CYRILLIC_PAGES).best()
     return best.encoding if best is not None else "cp1251"
 
 
-def _decode_head(path: Path, head: bytes, encoding: str) -> str:
+def _decode_head(path: Path, head: bytes, encoding: str, *, detected: bool) -> str:
     try:
         return codecs.getincrementaldecoder(encoding)(errors="strict").decode(head, final=False)
     except LookupError:
@@ -70,16 +74,7 @@ def _decode_head(path: Path, head: bytes, encoding: str) -> str:
             hint="use utf-8, utf-8-sig, cp1251 or utf-16 in inputs.<table>.read.encoding",
         ) from None
     except UnicodeDecodeError as exc:
-        raise _not_text(path, encoding, exc) from None
-
-
-def _not_text(path: Path, encoding: str, exc: UnicodeDecodeError) -> InputFileError:
-    """The error for bytes that do not decode in the file's encoding (head or whole file)."""
-    return InputFileError(
-        f"the file is not valid {encoding} text (byte {exc.start})",
-        file=str(path),
-        hint="set inputs.<table>.read.encoding in engagement.yaml (utf-8, cp1251, utf-16...)",
-    )
+        raise not_text(path, encoding, exc, head, detected=detected) from None
 
 
 def sniff_delimiter(lines: list[str]) -> str:
@@ -112,14 +107,20 @@ class _Reread(Exception):
     """The fast reader's record count disagrees with the exact one: read the slow, exact way."""
 
 
-def _read_csv(path: Blob, head: bytes, options, hints, kinds):
+def _read_csv(path: Blob, head: bytes, options, hints, kinds, *, detected: bool | None = None):
     """The cells of a CSV: ``path`` is the file or its decompressed bytes
-    (:class:`~salesaudit.intake.sources.Blob`)."""
+    (:class:`~salesaudit.intake.sources.Blob`); ``detected``: whether ``options.encoding`` was
+    detected rather than set (None: it was detected when not set)."""
     encoding = options.encoding or detect_encoding(head)
+    detected = options.encoding is None if detected is None else detected
     if encoding.lower().replace("_", "-") in ("utf-16", "utf-16-le", "utf-16-be"):
-        text = _decode_all(path, encoding)
+        text = _decode_all(path, encoding, detected=detected)
         return _csv_python(path, text, None, None, options, hints, encoding)
-    text = _decode_head(path, head, encoding)
+    text = _decode_head(path, head, encoding, detected=detected)
+    if single_byte(encoding):  # every byte decodes: look for UTF-8 text part-way through
+        at = utf8_run(path)
+        if at is not None:
+            raise utf8_inside(path, encoding, at, detected=detected)
     complete = text if len(head) < HEAD_BYTES else text[: text.rfind("\n") + 1] or text
     lines = split_lines(complete)
     if not any(line.strip() for line in lines):
@@ -132,11 +133,12 @@ def _read_csv(path: Blob, head: bytes, options, hints, kinds):
     info = {"format": "csv", "encoding": encoding, "delimiter": delimiter, "header_row": header_line + 1}
 
     def exact():
-        if options.encoding is None and encoding == "utf-8":  # detected on an all-ASCII start?
+        if detected and encoding == "utf-8":  # detected on an all-ASCII start?
             later = _later_encoding(path)
             if later is not None:
-                return _read_csv(path, head, options.model_copy(update={"encoding": later}), hints, kinds)
-        text = _decode_all(path, encoding)
+                again = options.model_copy(update={"encoding": later})
+                return _read_csv(path, head, again, hints, kinds, detected=True)
+        text = _decode_all(path, encoding, detected=detected)
         return _csv_python(path, text, header_line, delimiter, options, hints, encoding)
 
     if offset is None:  # header beyond the first megabyte: rare, read it the slow, exact way
@@ -157,7 +159,7 @@ def _read_csv(path: Blob, head: bytes, options, hints, kinds):
 
     def numbering() -> np.ndarray:
         try:
-            rows = _exact_row_numbers(_decode_all(path, encoding), header_line, delimiter)
+            rows = _exact_row_numbers(_decode_all(path, encoding, detected=detected), header_line, delimiter)
         except InputFileError as exc:
             exc.file = str(path)
             raise
@@ -190,12 +192,22 @@ class _Numbering:
 
 
 def _later_encoding(path: Blob) -> str | None:
-    """The encoding of a file whose first megabyte looked like UTF-8 but whose rest is not."""
+    """The encoding of a file whose first megabyte was plain ASCII (so it looked like UTF-8) but whose
+    rest is not UTF-8; None when the file is UTF-8 throughout.
+
+    Raises
+    ------
+    InputFileError
+        UTF-8 text (non-ASCII) before the first byte that is not UTF-8: the encoding changes
+        part-way through the file, or a byte is stray — named by its line.
+    """
     data = path.read_bytes()
     try:
         data.decode("utf-8")
         return None
     except UnicodeDecodeError as exc:
+        if not data[: exc.start].isascii():
+            raise not_text(path, "utf-8", exc, data, detected=True) from None
         found = detect_encoding(data[max(0, exc.start - 2000) : exc.start + 200_000])
         return found if found not in ("utf-8", "utf-8-sig") else "cp1251"
 
@@ -340,12 +352,12 @@ def _arrow_csv(path: Blob, offset: int, names: list[str], delimiter: str, encodi
     return table, invalid
 
 
-def _decode_all(path: Blob, encoding: str) -> str:
+def _decode_all(path: Blob, encoding: str, *, detected: bool) -> str:
     data = path.read_bytes()
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise _not_text(path, encoding, exc) from None
+        raise not_text(path, encoding, exc, data, detected=detected) from None
 
 
 _NEWLINE = re.compile(rb"\r\n|\r|\n")

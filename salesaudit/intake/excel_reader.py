@@ -1,6 +1,11 @@
 """XLSX / XLSM / XLS workbooks as cells (python-calamine): the sheet holding most of the expected headers
 (or ``read.sheet``), merged cells carried into every cell they cover, typed cells kept on the side
 (``numbers``, ``dates``) so Excel dates arrive as dates. A row's number is the spreadsheet row.
+
+A sheet's size is checked before calamine reads it (:mod:`~salesaudit.intake.sheet_size`: a sheet
+over :data:`~salesaudit.intake.sheet_size.MAX_CELLS` is refused), and whatever calamine raises — its
+errors, or a Rust panic (pyo3's ``PanicException``, a ``BaseException``) — becomes an
+:class:`~salesaudit.exceptions.InputFileError` naming the file.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import pyarrow as pa
 from ..exceptions import InputFileError
 from .headers import _configured_header, _norm, find_header
 from .raw import Cells
+from .sheet_size import check_sheet_size
 
 if TYPE_CHECKING:
     from .sources import Blob
@@ -28,19 +34,21 @@ def _read_excel(path: Blob, options, hints):
     try:
         with path.open() as fh:
             book = python_calamine.CalamineWorkbook.from_filelike(fh)
+        visible = [
+            m.name
+            for m in book.sheets_metadata
+            if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
+        ] or list(book.sheet_names)
     except python_calamine.PasswordError:
         raise InputFileError(
             "the workbook is password-protected",
             file=str(path),
             hint="ask the client for an unprotected copy",
         ) from None
-    except Exception as exc:  # calamine raises its own errors for corrupt files
-        raise InputFileError(f"not a readable Excel workbook ({exc})", file=str(path)) from None
-    visible = [
-        m.name
-        for m in book.sheets_metadata
-        if str(m.visible).endswith("Visible") and str(m.typ).endswith("WorkSheet")
-    ] or list(book.sheet_names)
+    except _FATAL:
+        raise
+    except BaseException as exc:  # calamine's errors for corrupt files, and a Rust panic
+        raise InputFileError(f"not a readable Excel workbook ({_why(exc)})", file=str(path)) from None
     if options.sheet is not None:
         names = [_sheet_name(path, book.sheet_names, options.sheet)]
     else:
@@ -81,13 +89,25 @@ def _sheet_name(path: Path, sheets: list[str], wanted) -> str:
     )
 
 
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
+
+def _why(exc: BaseException) -> str:
+    """Calamine's own words, short (a panic's message may be long)."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]
+
+
 def _grid(path: Path, book, name: str) -> list[list]:
+    check_sheet_size(path, name)  # before calamine allocates the sheet's whole rectangle
     try:
         sheet = book.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
-    except Exception as exc:
-        raise InputFileError(f"cannot read sheet {name!r} ({exc})", file=str(path)) from None
+    except _FATAL:
+        raise
+    except BaseException as exc:  # calamine's errors, and a Rust panic (pyo3 PanicException)
+        raise InputFileError(f"cannot read sheet {name!r} ({_why(exc)})", file=str(path)) from None
     rows = [list(r) for r in rows]
     for (r0, c0), (r1, c1) in merged:  # a merged cell's value belongs to every cell it covers
         if r0 >= len(rows) or c0 >= len(rows[r0]):

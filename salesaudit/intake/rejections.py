@@ -29,6 +29,8 @@ REASONS = {  # reason_code -> its label (intake.yaml), ru and en
     "not_a_date_format": "intake.reject.not_a_date_format",
     "empty": "intake.reject.empty",
     "after_as_of": "intake.reject.after_as_of",
+    "date_out_of_range": "intake.reject.date_out_of_range",  # salesaudit.intake.plausible
+    "amount_out_of_range": "intake.reject.amount_out_of_range",
     "totals_row": "intake.reject.totals_row",
     "wrong_field_count": "intake.reject.wrong_field_count",
     "not_won": "intake.reject.not_won",
