@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from salesaudit.engine.outputs import read_table
 from tests.corpus.make_corpus import BROKEN, CLIENTS, generate
 from tests.corpus_expected import EXPECTED
 
@@ -155,7 +156,7 @@ def corpus(tmp_path_factory) -> _Corpus:
 
 
 def _table(run_dir: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(run_dir / "tables" / f"{name}.csv", dtype={"file": str, "reason": str, "detail": str})
+    return read_table(run_dir, name)
 
 
 @pytest.mark.parametrize("name", _each(GOOD))

@@ -5,20 +5,20 @@ The demo plants its stories on purpose (salesaudit.demo.DEMO_FACTS); each test n
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from salesaudit.demo import DEMO_FACTS
+from salesaudit.engine.outputs import read_table
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
 
-def _table(run, name, **kw):
-    return pd.read_csv(run / "tables" / f"{name}.csv", **kw)
+def _table(run, name):
+    return read_table(run, name)
 
 
 def test_the_giant_with_low_share_of_wallet_is_a_by_potential_and_named(demo_run):
-    clients = _table(demo_run, "clients", dtype={"client_id": str})
+    clients = _table(demo_run, "clients")
     giant = clients.set_index("client_id").loc[DEMO_FACTS["giant_client_id"]]
     assert giant["abc_class"] == "C"  # by revenue...
     assert bool(giant["a_by_potential"]) is True  # ...but A by potential: strategic
@@ -28,7 +28,7 @@ def test_the_giant_with_low_share_of_wallet_is_a_by_potential_and_named(demo_run
 
 
 def test_clients_table_has_the_promised_columns(demo_run):
-    cols = set(_table(demo_run, "clients", nrows=1).columns)
+    cols = set(_table(demo_run, "clients").columns)
     assert {
         "client_id",
         "abc_class",
@@ -53,7 +53,7 @@ def test_plan_reconciles_ramps_the_new_hire_and_stops_for_the_leaver(demo_run, d
     target = yaml.safe_load((demo_engagement / "engagement.yaml").read_text(encoding="utf-8"))["plan"][
         "target"
     ]
-    weekly = _table(demo_run, "plan_weekly", parse_dates=["week_start"])
+    weekly = _table(demo_run, "plan_weekly")
     monthly = _table(demo_run, "plan_monthly")
     assert weekly["plan"].sum() == target  # every week-part row adds up to the owner's target, to the rouble
     assert monthly["plan"].sum() == target
@@ -69,7 +69,7 @@ def test_plan_reconciles_ramps_the_new_hire_and_stops_for_the_leaver(demo_run, d
 
 
 def test_backtest_warns_of_the_october_slump_two_weeks_ahead(demo_run):
-    bt = _table(demo_run, "backtest", parse_dates=["first_flag_week"])
+    bt = _table(demo_run, "backtest")
     dept = bt[bt["level"] == "department"].set_index("period")
     october = dept.loc[DEMO_FACTS["slump_month"]]  # the demo's planted slump: 2026-10
     assert bool(october["missed"]) and bool(october["flagged"])
@@ -77,8 +77,8 @@ def test_backtest_warns_of_the_october_slump_two_weeks_ahead(demo_run):
 
 
 def test_tracking_tables_have_the_promised_columns(demo_run):
-    weekly = _table(demo_run, "tracking_weekly", nrows=5)
+    weekly = _table(demo_run, "tracking_weekly")
     assert {"manager", "week_start", "plan", "fact", "attainment", "forecast"} <= set(weekly.columns)
     assert any(c.startswith("alert_") for c in weekly.columns)
-    alerts = _table(demo_run, "alerts", nrows=5)
+    alerts = _table(demo_run, "alerts")
     assert {"manager", "rule", "text"} <= set(alerts.columns)

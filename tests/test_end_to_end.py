@@ -12,6 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from salesaudit.demo import DEMO_FACTS
+from salesaudit.engine.outputs import read_table
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("demo")]
 
@@ -30,9 +31,9 @@ def test_run_writes_every_file_of_the_contract(demo_run, demo_engagement):
     for entry in manifest["inputs"]:
         assert len(entry["sha256"]) == 64
         assert entry["rows_read"] == entry["rows_used"] + entry["rows_rejected"]
-    rejected = (demo_run / "tables" / "rejected_rows.csv").read_text(encoding="utf-8").splitlines()
-    assert {"file", "row", "reason"} <= set(rejected[0].split(","))
-    assert len(rejected) - 1 >= len(DEMO_FACTS["bad_rows"])  # the planted unparseable rows
+    rejected = read_table(demo_run, "rejected_rows")
+    assert {"file", "row", "reason"} <= set(rejected.columns)
+    assert len(rejected) >= len(DEMO_FACTS["bad_rows"])  # the planted unparseable rows
 
 
 def test_pdf_text_has_client_and_russian_headings(demo_run):

@@ -23,6 +23,7 @@ import pandas as pd
 import pytest
 import yaml
 
+from salesaudit.engine.outputs import read_table
 from salesaudit.engine.templates import template_path
 
 SAMPLE = Path(__file__).parent / "data" / "northwind"
@@ -286,7 +287,7 @@ def northwind(tmp_path_factory) -> Outcome:
 
 
 def _table(run_dir: Path, name: str) -> pd.DataFrame:
-    return pd.read_csv(run_dir / "tables" / f"{name}.csv", dtype={"file": str, "client_id": str})
+    return read_table(run_dir, name)
 
 
 @pytest.mark.slow

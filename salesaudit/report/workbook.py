@@ -1,12 +1,14 @@
 """The Excel workbook: every result table as a formatted sheet, plus one sheet per manager.
 
-Text that a spreadsheet could take for a formula (starting with ``= + - @``, tab or carriage return) is
-written as text with Excel's quote prefix — shown as typed, never evaluated (OWASP "CSV injection").
-Formulas are never written at all (``strings_to_formulas`` off).
+Text that a spreadsheet could take for a formula (starting with ``= + - @``, tab or carriage return;
+the rule of :mod:`salesaudit.report.spreadsheet`, shared with the CSVs) is written as text with Excel's
+quote prefix — shown as typed, never evaluated (OWASP "CSV injection"). Formulas are never written at
+all (``strings_to_formulas`` off). The tables are read from the run's Parquet copies.
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 from pathlib import Path
 
@@ -16,8 +18,7 @@ import xlsxwriter
 from ..engine.config import Engagement
 from ..engine.outputs import read_tables
 from .i18n import catalog, column_label
-
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from .spreadsheet import needs_neutralising
 
 # Column kinds by name: the same vocabulary everywhere, so one rule formats every sheet.
 _MONEY_NAMES = (
@@ -63,17 +64,6 @@ SHEET_ORDER = [
 tables follow in alphabetical order, then one sheet per manager."""
 WRAP_FROM = 40
 """Text columns with longer values are wrapped in a wide column instead of running over their neighbours."""
-
-
-def needs_neutralising(text: str) -> bool:
-    """Whether a spreadsheet could read ``text`` as a formula.
-
-    Examples
-    --------
-    >>> needs_neutralising("=HYPERLINK(\\"x\\")"), needs_neutralising("ООО Ромашка")
-    (True, False)
-    """
-    return isinstance(text, str) and text.startswith(FORMULA_START)
 
 
 def _kind(column: str, series: pd.Series) -> str:
@@ -172,16 +162,18 @@ class _Writer:
         return row + len(df) + 2
 
     def _cell(self, ws, i, j, value, kind) -> None:
-        if value is None or (not isinstance(value, str) and pd.isna(value)):
-            ws.write_blank(i, j, None)
+        if (value == "") if isinstance(value, str) else (value is None or pd.isna(value)):
+            ws.write_blank(i, j, None)  # an empty text is no value, as it was when read from CSV
         elif kind == "date" and isinstance(value, pd.Timestamp):
             ws.write_datetime(i, j, value.to_pydatetime(), self.fmt["date"])
         elif isinstance(value, str):
             self._text(ws, i, j, value)
         elif isinstance(value, bool):
             ws.write_boolean(i, j, value)
-        else:
+        elif isinstance(value, numbers.Number):
             ws.write_number(i, j, float(value), self.fmt[kind] if kind != "text" else None)
+        else:  # a period, a time span ...: its text, as a CSV showed it
+            self._text(ws, i, j, str(value))
 
     def _text(self, ws, i, j, value: str) -> None:
         if needs_neutralising(value):
@@ -191,10 +183,14 @@ class _Writer:
 
 
 def _typed(df: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """Date columns parsed once per column (a cell that is not a date stays text)."""
+    """Date columns parsed once per column (a cell that is not a date stays text); dates are days (as
+    the tables' ISO dates are), and a date-time column that is not a date column is ISO text."""
     out = df.copy()
     for col, kind in kinds.items():
-        if kind == "date" and not pd.api.types.is_datetime64_any_dtype(out[col]):
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            days = out[col].dt.tz_localize(None) if out[col].dt.tz is not None else out[col]
+            out[col] = days.dt.normalize() if kind == "date" else days.dt.strftime("%Y-%m-%d")
+        elif kind == "date":
             parsed = pd.to_datetime(out[col], errors="coerce", format="ISO8601")
             out[col] = parsed.astype(object).where(parsed.notna(), out[col])
     return out

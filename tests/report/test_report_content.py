@@ -17,6 +17,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from salesaudit.audit.scorecard import CHECKS, STATUSES
 from salesaudit.engine import config
+from salesaudit.engine.outputs import read_table
 from salesaudit.report.brand import load_brand
 from salesaudit.report.html import BACK_TAG, FRONT_TAG, merge_notebooks, render_html
 
@@ -92,7 +93,7 @@ def test_swapping_the_brand_file_changes_the_look_without_code(tiny):
 @pytest.mark.slow
 @pytest.mark.xdist_group("demo")
 def test_every_check_has_a_status_and_each_status_occurs(demo_run):
-    findings = pd.read_csv(demo_run / "tables" / "findings.csv", keep_default_na=False)
+    findings = read_table(demo_run, "findings")
     assert findings["check_id"].tolist() == [c.check_id for c in CHECKS]
     assert set(findings["status"]) == set(STATUSES)  # ok, warning, problem and unknown all occur
     assert {"check_id", "status", "area", "evidence", "recommendation"} <= set(findings.columns)
@@ -108,7 +109,7 @@ def test_every_check_has_a_status_and_each_status_occurs(demo_run):
 @pytest.mark.slow
 @pytest.mark.xdist_group("demo")
 def test_three_headlines_with_evidence_and_links_to_the_fixing_section(demo_run):
-    heads = pd.read_csv(demo_run / "tables" / "headlines.csv")
+    heads = read_table(demo_run, "headlines")
     assert heads["headline_id"].tolist() == ["no_money_plan", "no_segmentation", "monthly_cadence"]
     assert heads["present"].all() and set(heads["status"]) <= {"problem", "warning"}
     assert heads["evidence"].str.contains(r"\d").all()  # each quotes a figure
@@ -238,7 +239,7 @@ def test_english_report_has_no_russian_label_left(english_run):
 @pytest.mark.slow
 @pytest.mark.xdist_group("demo")
 def test_english_and_russian_runs_agree_on_the_statuses(demo_run, english_run):
-    ru = pd.read_csv(demo_run / "tables" / "findings.csv")
-    en = pd.read_csv(english_run / "tables" / "findings.csv")
+    ru = read_table(demo_run, "findings")
+    en = read_table(english_run, "findings")
     assert ru["status"].tolist() == en["status"].tolist()
     assert (ru["title"] != en["title"]).all()

@@ -6,11 +6,11 @@ import datetime as dt
 import subprocess
 import sys
 
-import pandas as pd
 import pytest
 
 from salesaudit.demo import DEMO_FACTS
 from salesaudit.engine import runner
+from salesaudit.engine.outputs import read_table
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("weekly")]
 
@@ -32,7 +32,7 @@ def test_a_flash_for_every_week_of_the_last_quarter(demo_engagement, tmp_path):
     for week in last_quarter_weeks(DEMO_FACTS["as_of"]):
         out = runner.run_weekly(demo_engagement, week=week, out=tmp_path / week, progress=lambda _: None)
         assert (out / "report.pdf").is_file() and (out / "report.html").is_file()
-        table = pd.read_csv(out / "tables" / "tracking_week.csv")
+        table = read_table(out, "tracking_week")
         assert set(table["iso_week"]) == {week}
         managers, dept = table[table["level"] == "manager"], table[table["level"] == "department"]
         assert len(dept) == 1
