@@ -1,7 +1,9 @@
 """The ``salesaudit`` command: demo, new, validate, run, weekly.
 
-Exit status: 0 success; 1 a data / configuration / stage problem, explained in one message on stderr
-(no traceback); 2 wrong usage (click's own).
+Exit status: 0 success; 1 a data / configuration / stage problem or a file-system fault (a full or
+read-only disk, a missing folder), explained in one message on stderr (no traceback); 2 wrong usage
+(click's own). ``run``, ``weekly``, ``demo`` and ``validate`` first note the engagement's earlier runs
+that stopped without finishing (:func:`salesaudit.engine.runfolder.note_earlier_runs`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def _err(text: str) -> None:
 
 
 def _friendly(func):
-    """Turn SalesAuditError into one message and exit status 1."""
+    """Turn SalesAuditError, and any OSError (what failed, the path, the system's reason), into one
+    message and exit status 1."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -39,6 +42,12 @@ def _friendly(func):
             return func(*args, **kwargs)
         except SalesAuditError as exc:
             _err(f"error: {exc}")
+            raise typer.Exit(1) from None
+        except OSError as exc:  # a full or read-only disk, a missing folder: no traceback either
+            from .engine.runfolder import os_error
+
+            command = func.__name__.removesuffix("_cmd")
+            _err(f"error: {os_error(exc, f'salesaudit {command} stopped')}")
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             _err("interrupted")
@@ -49,6 +58,14 @@ def _friendly(func):
 
 def _progress(line: str) -> None:
     typer.echo(line, err=True)
+
+
+def _note_earlier_runs(engagement: Path) -> None:
+    """One line per earlier run of the engagement marked running whose process is gone (abandoned) or
+    lives on another host."""
+    from .engine.runfolder import note_earlier_runs
+
+    note_earlier_runs(engagement, _progress)
 
 
 @app.command()
@@ -69,6 +86,7 @@ def demo(
         start = time.perf_counter()
         generate_demo(engagement)
         _progress(f"demo engagement: {engagement.resolve()} ({time.perf_counter() - start:.1f} s)")
+    _note_earlier_runs(engagement)
     run_dir = run(engagement, out=out, progress=_progress)
     typer.echo(f"report: {run_dir / 'report.html'}")
     typer.echo(f"pdf:    {run_dir / 'report.pdf'}")
@@ -141,6 +159,11 @@ def validate(
     from .intake.canonical import read_engagement
     from .intake.quality import quality_summary
 
+    _note_earlier_runs(engagement)
+    if rejected is not None:  # before any file is read: the CSV can be created there
+        from .engine.runfolder import check_new_file
+
+        check_new_file(rejected)
     eng = config.load(engagement)
     intake = read_engagement(eng)
     checked = preflight(eng, intake, week=week)
@@ -156,7 +179,9 @@ def validate(
     if rejected is not None:
         if rejected.exists():
             raise SalesAuditError("file exists; choose a new name", file=str(rejected))
-        intake.rejected.to_csv(rejected, index=False)
+        from .report.spreadsheet import write_csv
+
+        write_csv(intake.rejected, rejected, lang=eng.language)  # Excel in the client's locale, no formulas
         typer.echo(f"rejected rows: {rejected}")
     typer.echo("")
     for line in checked.lines():
@@ -178,6 +203,7 @@ def run_cmd(
     """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
     from .engine.runner import run
 
+    _note_earlier_runs(engagement)
     run_dir = run(engagement, out=out, progress=_progress, week=week)
     typer.echo(f"report: {run_dir / 'report.html'}")
 
@@ -194,6 +220,7 @@ def weekly(
     """The weekly flash report: plan vs fact for one week, alerts, next steps."""
     from .engine.runner import run_weekly
 
+    _note_earlier_runs(engagement)
     run_dir = run_weekly(engagement, week=week, out=out, progress=_progress)
     typer.echo(f"report: {run_dir / 'report.html'}")
 

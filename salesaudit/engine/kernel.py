@@ -2,7 +2,10 @@
 
 Whatever kernels the machine has registered, the playbook's notebooks run in ``sys.executable`` (the
 environment ``salesaudit`` is installed in), and the runner talks to the kernel through Unix-domain
-sockets in a private temporary folder: client data never cross the network stack, not even loopback.
+sockets in a private temporary folder. The kernel is started by :mod:`salesaudit.engine.lifetime`, which
+turns off the one TCP listener ipykernel opens by itself (on 127.0.0.1, for the output of forked
+subprocesses) and has the kernel die with the runner: client data never cross the network stack, not
+even loopback (a test checks the kernel's sockets).
 """
 
 from __future__ import annotations
@@ -25,7 +28,8 @@ KERNEL_ENV = {
 
 
 class LocalIPCKernelManager(KernelManager):
-    """A kernel manager whose kernel is ``sys.executable -m ipykernel_launcher`` over IPC."""
+    """A kernel manager whose kernel is ``sys.executable -m salesaudit.engine.lifetime`` (ipykernel's
+    launcher, dying with the runner, no TCP listener) over IPC."""
 
     @default("transport")
     def _transport_default(self) -> str:
@@ -35,7 +39,7 @@ class LocalIPCKernelManager(KernelManager):
     def kernel_spec(self) -> KernelSpec:
         if self._kernel_spec is None:
             self._kernel_spec = KernelSpec(
-                argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                argv=[sys.executable, "-m", "salesaudit.engine.lifetime", "-f", "{connection_file}"],
                 display_name=f"Python ({sys.executable})",
                 language="python",
                 env=KERNEL_ENV,

@@ -2,9 +2,10 @@
 
 One process driving up to two kernels (this interpreter, over IPC — see :mod:`salesaudit.engine.kernel`) that
 execute the stage notebooks with papermill's Python API, two stages at a time on two cores; then the
-report, the workbook and the manifest. Config and the client's files are checked before any kernel
-starts; a failing stage stops the run with its name and the failing cell's error, keeping the partial
-executed notebook for inspection.
+report, the workbook and the manifest. Config and the output folder are checked before any kernel
+starts, the client's files before any stage; a failing stage stops the run with its name and the
+failing cell's error, keeping the partial executed notebook for inspection. The run folder's life (its
+permissions, its manifest's process, a run killed half-way) is :mod:`salesaudit.engine.runfolder`'s.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import platform
 import threading
 import time
 from collections.abc import Callable, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 from ..exceptions import ConfigError, StageError
-from . import config
+from . import config, runfolder
 
 NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 
@@ -246,15 +247,79 @@ def run(
 
     ``week`` (``run --week``, wins over ``tracking.week``) goes to the notebooks declaring it.
 
+    The output folder is checked writable before any kernel starts (:func:`.runfolder.check_output`);
+    the run writes under umask 077 (folders 0700, files 0600: the client's data are the user's only);
+    its manifest records the process (pid, host, start time) and, on any failure, says ``failed`` with
+    the error (best effort: a full disk may refuse that too).
+
     Raises
     ------
     ConfigError, InputFileError, DataError
         Before any stage: bad config or files, a preflight error (:mod:`.preflight`, as ``validate``).
+    SalesAuditError
+        Before any kernel: the output folder cannot be created or written (read-only, full, a file).
     StageError
         When a notebook cell fails; the partial notebook stays in ``OUT/notebooks``.
+    OSError
+        A disk failing during the run (the manifest then says ``failed``).
     """
     t0 = time.perf_counter()
-    eng = _check_before_kernels(engagement, stages, notebooks=notebooks, extra=extra_parameters, week=week)
+    eng = _check_before_kernels(
+        engagement, stages, notebooks=notebooks, extra=extra_parameters, week=week, report=report
+    )
+    runfolder.check_output(eng.folder, out)  # a read-only or full disk stops here, before any kernel
+    with runfolder.private_files():  # kernels and the PDF worker inherit the umask as they start
+        run_dir, manifest, pdf_proc, warm = _run_stages(
+            eng,
+            out=out,
+            stages=stages,
+            progress=progress,
+            notebooks=notebooks,
+            report=report,
+            extra_parameters=extra_parameters,
+            suffix=suffix,
+            command=command,
+            week=week,
+            t0=t0,
+        )
+        with _failing(eng, run_dir, manifest, pdf_proc):
+            timings = manifest["timings"]
+            if report:
+                warm.join()
+                _write_report(
+                    run_dir,
+                    eng=eng,
+                    stages=stages,
+                    title_key=title_key,
+                    compact=compact,
+                    pdf_proc=pdf_proc,
+                    timings=timings,
+                    progress=progress,
+                )
+            timings["total"] = round(time.perf_counter() - t0, 3)
+            manifest["status"] = "ok"
+            manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+            runfolder.write_manifest(run_dir, manifest)
+        runfolder.unregister(eng.folder, run_dir)
+    return run_dir
+
+
+def _run_stages(
+    eng: config.Engagement,
+    *,
+    out,
+    stages: Sequence[Stage],
+    progress: Callable[[str], None],
+    notebooks: Path,
+    report: bool,
+    extra_parameters: dict | None,
+    suffix: str,
+    command: str,
+    week: str | None,
+    t0: float,
+):
+    """Kernels started, the client's files read, the run folder opened, the PDF worker started and the
+    stages executed; returns ``(run_dir, manifest, pdf_proc, warm)`` with the kernels shut down."""
     from .kernel import local_kernels, usable_cores
 
     timings: dict[str, float] = {}
@@ -274,10 +339,11 @@ def run(
             progress=progress,
         )
         del intake
-        pdf_proc, warm = _start_report(report)
+        with _failing(eng, run_dir, manifest, None):
+            pdf_proc, warm = _start_report(report)
         timings["before_stages"] = round(time.perf_counter() - t0, 3)
         parameters = {"engagement": str(eng.folder), "run_dir": str(run_dir), **(extra_parameters or {})}
-        with _failing(run_dir, manifest, pdf_proc):
+        with _failing(eng, run_dir, manifest, pdf_proc):
             timings.update(
                 execute_stages(
                     stages,
@@ -289,36 +355,24 @@ def run(
                     optional={"week": week},
                 )
             )
-    with _failing(run_dir, manifest, pdf_proc):
-        if report:
-            warm.join()
-            _write_report(
-                run_dir,
-                eng=eng,
-                stages=stages,
-                title_key=title_key,
-                compact=compact,
-                pdf_proc=pdf_proc,
-                timings=timings,
-                progress=progress,
-            )
-    timings["total"] = round(time.perf_counter() - t0, 3)
-    manifest["status"] = "ok"
-    manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
-    _write_manifest(run_dir, manifest)
-    return run_dir
+    return run_dir, manifest, pdf_proc, warm
 
 
 def _check_before_kernels(
-    engagement, stages, *, notebooks: Path, extra: dict | None, week: str | None
+    engagement, stages, *, notebooks: Path, extra: dict | None, week: str | None, report: bool
 ) -> config.Engagement:
-    """The engagement loaded (or as given), the week asked for (:func:`check_week`) and each stage's
-    notebook (:func:`check_notebook`) checked."""
+    """The engagement loaded (or as given), the week asked for (:func:`check_week`), each stage's
+    notebook (:func:`check_notebook`) and, for a report, the brand (a hostile or broken brand.yml
+    stops the run before any kernel starts) checked."""
     eng = engagement if isinstance(engagement, config.Engagement) else config.load(engagement)
     if week is not None:
         check_week(eng, week, key=None)
     for stage in stages:
         check_notebook(notebooks / stage.notebook, extra=extra or ())
+    if report:
+        from ..report.brand import load_brand
+
+        load_brand(eng.path(eng.brand, key="brand"), root=eng.folder, allow_outside=eng.allows_outside)
     return eng
 
 
@@ -336,15 +390,20 @@ def _start_report(report: bool):
 
 
 @contextmanager
-def _failing(run_dir: Path, manifest: dict, pdf_proc):
-    """On any exception (Ctrl-C too): stop the PDF process, mark the manifest ``failed``, re-raise."""
+def _failing(eng: config.Engagement, run_dir: Path, manifest: dict, pdf_proc):
+    """On any exception (Ctrl-C, a full disk too): stop the PDF process, mark the manifest ``failed``
+    (best effort, never raising: :func:`.runfolder.fail_manifest`), re-raise."""
     try:
         yield
     except BaseException as exc:
         from ..report.pdf import stop_pdf
 
-        stop_pdf(pdf_proc)
-        _fail(run_dir, manifest, exc)
+        with suppress(Exception):
+            stop_pdf(pdf_proc)
+        if isinstance(exc, OSError) and exc.filename is None:  # a write that failed at flush or close
+            exc.filename = str(run_dir)
+        runfolder.fail_manifest(run_dir, manifest, exc)
+        runfolder.unregister(eng.folder, run_dir)
         raise
 
 
@@ -388,8 +447,9 @@ def _open_run(
     timings: dict[str, float],
     progress: Callable[[str], None],
 ) -> tuple[Path, dict]:
-    """A new run folder with its manifest (status ``running``), the intake tables, the rejected rows
-    and the row accounting; returns the folder and the manifest."""
+    """A new run folder with its manifest (status ``running``, the process writing it), the intake
+    tables, the rejected rows and the row accounting; returns the folder and the manifest. A failure
+    once the folder exists marks the manifest ``failed``."""
     from . import outputs
     from .session import save_intake
 
@@ -402,16 +462,19 @@ def _open_run(
         "command": command,
         "started": dt.datetime.now().isoformat(timespec="seconds"),
         "status": "running",
+        **runfolder.identity(),
         "parameters": config.settings(eng) | {"notebook_parameters": dict(extra_parameters or {})},
         "inputs": _inputs(eng, intake),
         "versions": _versions(),
         "kernels": kernels,
         "timings": timings,
     }
-    _write_manifest(run_dir, manifest)
-    save_intake(intake, run_dir / "intake")
-    outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
-    outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
+    with _failing(eng, run_dir, manifest, None):
+        runfolder.register(eng.folder, run_dir)  # an --out elsewhere: the engagement points to it
+        runfolder.write_manifest(run_dir, manifest)
+        save_intake(intake, run_dir / "intake")
+        outputs.save_table(intake.rejected, "rejected_rows", run_dir=run_dir)
+        outputs.save_table(intake.accounting, "row_accounting", run_dir=run_dir)
     return run_dir, manifest
 
 
@@ -455,12 +518,6 @@ def _warm_report() -> None:
     from ..report.html import exporter
 
     exporter()
-
-
-def _fail(run_dir: Path, manifest: dict, exc: BaseException) -> None:
-    manifest["status"] = "failed"
-    manifest["error"] = str(exc)
-    _write_manifest(run_dir, manifest)
 
 
 def run_weekly(
@@ -537,12 +594,6 @@ def _inputs(eng, intake) -> list[dict]:
                 entry["members"] = members
             out.append(entry)
     return out
-
-
-def _write_manifest(run_dir: Path, manifest: dict) -> None:
-    tmp = run_dir / "manifest.json.tmp"
-    tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, default=str), encoding="utf-8")
-    tmp.replace(run_dir / "manifest.json")
 
 
 __all__ = [

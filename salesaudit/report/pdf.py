@@ -2,11 +2,15 @@
 
 The renderer may read inline ``data:`` resources only: it cannot fetch a file or a URL, so the PDF step
 can never reach the network. ``python -m salesaudit.report.pdf IN.html OUT.pdf`` is the child-process form the
-runner uses to print the PDF while it writes the workbook.
+runner uses to print the PDF while it writes the workbook (``--worker PARENT_PID``: load WeasyPrint now,
+read ``IN.html<TAB>OUT.pdf`` from stdin later). The worker dies with the run that started it
+(:func:`salesaudit.engine.lifetime.die_with_parent`) and never renames a finished PDF into the run
+folder once that run is gone: a killed run gets no ``report.pdf``.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -33,7 +37,7 @@ def start_pdf() -> subprocess.Popen:
 
     errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "salesaudit.report.pdf", "--worker"],
+        [sys.executable, "-m", "salesaudit.report.pdf", "--worker", str(os.getpid())],
         stdin=subprocess.PIPE,
         stdout=subprocess.DEVNULL,
         stderr=errors,
@@ -71,7 +75,15 @@ def stop_pdf(proc: subprocess.Popen | None) -> None:
 
 
 def main(argv: list[str]) -> int:
-    if argv == ["--worker"]:
+    """``IN.html OUT.pdf``, or ``--worker [PARENT_PID]`` (see the module's docstring); exit status 1 when
+    the parent run is gone before the PDF is in place."""
+    parent = None
+    if argv[:1] == ["--worker"]:
+        from ..engine.lifetime import die_with_parent
+
+        parent = int(argv[1]) if len(argv) > 1 else os.getppid()
+        if not die_with_parent(parent):
+            return 1
         import weasyprint  # noqa: F401  (loaded before the HTML exists)
 
         line = sys.stdin.readline().strip()
@@ -81,6 +93,9 @@ def main(argv: list[str]) -> int:
     html_path, pdf_path = map(Path, argv)
     tmp = pdf_path.with_name(pdf_path.name + ".tmp")
     write_pdf(html_path.read_text(encoding="utf-8"), tmp)
+    if parent is not None and os.getppid() != parent:  # the run died meanwhile: no PDF in its folder
+        tmp.unlink(missing_ok=True)
+        return 1
     tmp.replace(pdf_path)
     return 0
 

@@ -1,11 +1,13 @@
 import hashlib
 import json
+import os
 import shutil
+import stat
 
 import nbformat
 import pytest
 
-from salesaudit.engine import runner
+from salesaudit.engine import outputs, runner
 from salesaudit.exceptions import SalesAuditError, StageError
 
 AUDIT = runner.STAGES[:1]
@@ -20,13 +22,20 @@ def _tree_hashes(folder):
 
 
 def test_run_writes_the_contract_and_a_manifest(tiny, tmp_path):
+    umask = os.umask(0o022)
     out = runner.run(tiny, out=tmp_path / "out", stages=AUDIT, progress=lambda _: None)
+    assert os.umask(umask) == 0o022  # the run's umask 077 is undone
+    # the client's data are the user's only: every folder 0700, every file 0600 (issue 13)
+    modes = {str(p.relative_to(out)): stat.S_IMODE(p.stat().st_mode) for p in [out, *out.rglob("*")]}
+    assert {k: m for k, m in modes.items() if m != (0o700 if (out / k).is_dir() else 0o600)} == {}
+    assert {"notebooks", "tables", "intake", "report.pdf"} <= set(modes)
     for name in (
         "report.html",
         "report.pdf",
         "workbook.xlsx",
         "manifest.json",
         "tables/rejected_rows.csv",
+        "tables/rejected_rows.parquet",
         "notebooks/01_audit.ipynb",
     ):
         assert (out / name).is_file(), name
@@ -37,8 +46,8 @@ def test_run_writes_the_contract_and_a_manifest(tiny, tmp_path):
     assert sales["sha256"] == hashlib.sha256((tiny / "data" / "sales.csv").read_bytes()).hexdigest()
     assert sales["rows_read"] == sales["rows_used"] + sales["rows_rejected"]
     assert set(manifest["timings"]) >= {"intake", "audit", "report", "total"}
-    rejected = (out / "tables" / "rejected_rows.csv").read_text(encoding="utf-8").splitlines()[0]
-    assert {"file", "row", "reason"} <= set(rejected.split(","))
+    rejected = outputs.read_table(out, "rejected_rows")
+    assert {"file", "row", "reason"} <= set(rejected.columns)
 
 
 def test_default_output_folder_is_new_and_dated(tiny):
@@ -205,4 +214,28 @@ def test_two_kernels_writing_the_same_table_do_not_trip_over_each_other(tiny, tm
         tiny, out=tmp_path / "o", stages=stages, notebooks=notebooks, report=False, progress=lambda _: None
     )
     assert len((out / "tables" / "same.csv").read_text().splitlines()) == 501
+    assert len(outputs.read_table(out, "same")) == 500
     assert not list((out / "tables").glob("*.tmp"))
+
+
+def test_a_kernel_listens_on_no_network_socket():
+    """ipykernel's IOPub subprocess pipe would listen on 127.0.0.1; the runner's kernels open none."""
+    import psutil
+
+    from salesaudit.engine.kernel import local_kernels
+
+    with local_kernels(1, warm=False) as kms:
+        client = kms[0].client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=120)
+            said = []
+            hook = lambda m: said.append(m["content"].get("text", ""))  # noqa: E731
+            reply = client.execute_interactive("print('over IPC')", timeout=60, output_hook=hook)
+            assert reply["content"]["status"] == "ok" and "over IPC\n" in said  # output still comes
+            kernel = psutil.Process(kms[0].provisioner.process.pid)
+            assert "salesaudit.engine.lifetime" in kernel.cmdline()
+            assert kernel.net_connections(kind="inet") == []
+            assert kernel.net_connections(kind="unix")  # the IPC sockets
+        finally:
+            client.stop_channels()

@@ -21,7 +21,7 @@ from tests.conftest import TINY_YAML, make_engagement
 __all__ = ["TINY_YAML", "make_engagement", "cli", "refused", "assert_nothing_lost"]
 
 
-def cli(*args) -> "object":
+def cli(*args) -> object:
     """Run the ``salesaudit`` command in this process (no interpreter start-up per case)."""
     result = CliRunner().invoke(app, [str(a) for a in args], catch_exceptions=True)
     exc = result.exception
