@@ -150,11 +150,7 @@ def read_engagement(eng: Engagement) -> Intake:
     for table in _order(eng.inputs):
         spec = eng.inputs[table]
         results, names = [], []
-        linked = (
-            LinkedFiles(table, spec, folder=eng.folder, allow_outside=eng.allows_outside)
-            if spec.join or spec.lookups
-            else None
-        )
+        linked = _linked_files(eng, table)
         for path in files[table]:
             key = (_ident(path), _read_key(spec))
             raw = raws.get(key)
@@ -205,6 +201,15 @@ def read_engagement(eng: Engagement) -> Intake:
         {"rows_read": "int64", "rows_used": "int64", "rows_rejected": "int64"}
     )
     return Intake(tables=tables, rejected=rej, accounting=acc, notes=notes, names=spellings)
+
+
+def _linked_files(eng: Engagement, table: str) -> LinkedFiles | None:
+    """The join's and lookups' files of ``table`` (kept to the engagement folder as its inputs are),
+    or None when it has neither."""
+    spec = eng.inputs[table]
+    if not (spec.join or spec.lookups):
+        return None
+    return LinkedFiles(table, spec, folder=eng.folder, allow_outside=eng.allows_outside)
 
 
 def _accounting_line(table: str, label: str, res) -> dict:
