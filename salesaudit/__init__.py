@@ -4,6 +4,16 @@ Sub-packages follow the playbook's stages, in the order the data flows: ``engine
 session, runner), ``intake`` (client files to the canonical tables, data quality), ``clients`` (ABC/XYZ,
 portfolios), ``plan`` (decomposition, funnel, motivation), ``weekly`` (tracking, pipeline, alerts),
 ``audit`` (key figures, scorecard) and ``report`` (display, charts, labels, HTML, PDF, workbook).
+
+From a notebook cell, :func:`run` and :func:`weekly` do what ``salesaudit run`` and ``salesaudit weekly``
+do. Importing the package loads nothing else: they import the runner when called. ``salesaudit.weekly``
+is also the weekly stage's sub-package (``salesaudit.weekly.tracking``, ...): the sub-package is made
+callable as :func:`weekly`, so the name means the same whether the sub-package has been imported or not.
 """
 
 __version__ = "0.1.0"
+
+from . import weekly  # noqa: E402  the weekly sub-package, made callable as api.weekly by .api
+from .api import Run, run  # noqa: E402
+
+__all__ = ["Run", "__version__", "run", "weekly"]

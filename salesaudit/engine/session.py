@@ -1,6 +1,7 @@
 """What a notebook opens first: the engagement, its canonical tables, its language.
 
-``open_engagement("demo")`` gives the built-in demo client (generated once into a cache folder), so every
+``open_engagement("demo")`` gives the built-in demo client (generated once, into the folder ``salesaudit
+demo`` uses: the repository's ``demo/`` in a checkout, see :mod:`salesaudit.demo.folder`), so every
 notebook's defaults run as shipped. Inside a run, the runner has already read the client's files into
 ``RUN/intake/*.parquet``; the notebook then loads those instead of reading the raw files again.
 """
@@ -8,6 +9,7 @@ notebook's defaults run as shipped. Inside a run, the runner has already read th
 from __future__ import annotations
 
 import os
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from ..exceptions import ConfigError
 from ..report.i18n import t as _t
 from ..report.locale import Bound, Formatter
 from . import config
@@ -190,28 +193,35 @@ class StoredPlan:
     source: Path
 
 
-def demo_folder() -> Path:
-    """Where the built-in demo engagement lives (``$SALESAUDIT_DEMO_DIR`` or a per-user cache)."""
-    base = os.environ.get("SALESAUDIT_DEMO_DIR")
-    if base:
-        return Path(base)
-    from .. import __version__
-
-    return Path.home() / ".cache" / "salesaudit" / f"demo-{__version__}"
-
-
 def ensure_demo() -> Path:
-    """Generate the demo engagement once and return its folder."""
+    """Generate the demo engagement once and return its folder.
+
+    The folder is :func:`salesaudit.demo.folder.demo_folder`'s, the same one ``salesaudit demo`` (and so
+    ``make demo``) writes: in a checkout, the repository's ``demo/``.
+
+    Raises
+    ------
+    ConfigError
+        If the folder exists, has content and no ``engagement.yaml``.
+    """
     from ..demo import generate_demo
+    from ..demo.folder import demo_folder
 
     folder = demo_folder()
     if not (folder / "engagement.yaml").is_file():
+        folder.parent.mkdir(parents=True, exist_ok=True)
         tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
         generate_demo(tmp)
         try:
             tmp.rename(folder)
-        except OSError:  # another process made it meanwhile
-            pass
+        except OSError:  # another process made it meanwhile, or the folder holds something else
+            shutil.rmtree(tmp, ignore_errors=True)
+    if not (folder / "engagement.yaml").is_file():
+        raise ConfigError(
+            "the demo folder exists without an engagement.yaml",
+            file=str(folder),
+            hint="empty or remove this folder (or run `salesaudit demo`), or set SALESAUDIT_DEMO_DIR",
+        )
     return folder
 
 
@@ -224,7 +234,7 @@ def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None
     Parameters
     ----------
     engagement
-        The engagement folder, or ``"demo"`` for the built-in demo client.
+        The engagement folder, or ``"demo"`` for the built-in demo client (:func:`ensure_demo`).
     run_dir
         A run's output folder; when it holds ``intake/`` (written by the runner), the canonical tables
         are loaded from there instead of re-reading the client's files.
