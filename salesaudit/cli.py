@@ -1,5 +1,8 @@
 """The ``salesaudit`` command: demo, new, validate, run, weekly.
 
+What it prints for a person to read (tables at most 100 columns wide, live progress on a terminal)
+is :mod:`salesaudit.console`'s. Every command takes ``-h``; ``salesaudit --version`` prints the version.
+
 Exit status: 0 success; 1 a data / configuration / stage problem or a file-system fault (a full or
 read-only disk, a missing folder), explained in one message on stderr (no traceback); 2 wrong usage
 (click's own). ``run``, ``weekly``, ``demo`` and ``validate`` first note the engagement's earlier runs
@@ -18,14 +21,32 @@ from typing import Annotated
 
 import typer
 
-from .exceptions import SalesAuditError
+from . import __version__
+from .exceptions import ConfigError, SalesAuditError
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Audit a client's sales system and write a branded report.",
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"salesaudit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Audit a client's sales system and write a branded report."""
 
 
 def _err(text: str) -> None:
@@ -60,6 +81,36 @@ def _progress(line: str) -> None:
     typer.echo(line, err=True)
 
 
+def _folder(engagement: Path) -> Path:
+    """The engagement folder the user meant: a path to an ``engagement.yaml`` means its folder (the
+    config is always read from there, so nothing is ambiguous); any other file is refused with its own
+    message rather than "folder not found"."""
+    if engagement.is_file():
+        if engagement.name == "engagement.yaml":
+            return engagement.parent
+        near = next((p for p in engagement.parents[:3] if (p / "engagement.yaml").is_file()), None)
+        raise ConfigError(
+            "this is a file; the engagement is the folder that holds engagement.yaml",
+            file=str(engagement),
+            hint=f"give its folder: {near}" if near else "give the folder that holds engagement.yaml",
+        )
+    return engagement
+
+
+def _week(week: str | None) -> str | None:
+    """``--week`` written the ISO way: ``2026-w47``, ``2026W47``, ``2026-W1`` are read as ISO weeks."""
+    from .weekly.weekchoice import normalize_week
+
+    return None if week is None else normalize_week(week, key=None)
+
+
+def _outputs(run_dir: Path) -> None:
+    """The files a person opens, one per line, last: the HTML report, its PDF and the workbook."""
+    for label, name in (("report", "report.html"), ("pdf", "report.pdf"), ("workbook", "workbook.xlsx")):
+        if (run_dir / name).exists():
+            typer.echo(f"{label + ':':<10}{run_dir / name}")
+
+
 def _note_earlier_runs(engagement: Path) -> None:
     """One line per earlier run of the engagement marked running whose process is gone (abandoned) or
     lives on another host."""
@@ -73,13 +124,17 @@ def _note_earlier_runs(engagement: Path) -> None:
 def demo(
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
     engagement: Annotated[
-        Path, typer.Option(help="Where the demo engagement folder is generated (kept on disk).")
-    ] = Path("demo"),
+        Path | None,
+        typer.Option(help="Where the demo engagement is generated (default: the repository's demo/)."),
+    ] = None,
 ) -> None:
     """Generate the built-in demo client and run the whole playbook on it."""
+    from .console import Progress
     from .demo import generate_demo
+    from .demo.folder import demo_folder
     from .engine.runner import run
 
+    engagement = engagement or demo_folder()  # the folder the notebooks' engagement = "demo" opens
     if (engagement / "engagement.yaml").is_file():
         _progress(f"demo engagement: {engagement.resolve()} (already generated)")
     else:
@@ -87,9 +142,9 @@ def demo(
         generate_demo(engagement)
         _progress(f"demo engagement: {engagement.resolve()} ({time.perf_counter() - start:.1f} s)")
     _note_earlier_runs(engagement)
-    run_dir = run(engagement, out=out, progress=_progress)
-    typer.echo(f"report: {run_dir / 'report.html'}")
-    typer.echo(f"pdf:    {run_dir / 'report.pdf'}")
+    with Progress() as progress:
+        run_dir = run(engagement, out=out, progress=progress)
+    _outputs(run_dir)
 
 
 @app.command()
@@ -154,40 +209,62 @@ def validate(
 ) -> None:
     """Read the client's files, report data quality and run the preflight: every check that could stop
     a stage of `run` (exit 1 on the first error; what a stage leaves out is printed as info)."""
+    from . import console
     from .engine import config
     from .engine.preflight import preflight
-    from .intake.canonical import read_engagement
     from .intake.quality import quality_summary
+    from .report.i18n import t
 
+    engagement, week = _folder(engagement), _week(week)
     _note_earlier_runs(engagement)
     if rejected is not None:  # before any file is read: the CSV can be created there
         from .engine.runfolder import check_new_file
 
         check_new_file(rejected)
     eng = config.load(engagement)
-    intake = read_engagement(eng)
+    intake = _read(eng)
     checked = preflight(eng, intake, week=week)
-    typer.echo(intake.accounting.to_string(index=False))
-    summary = quality_summary(intake, as_of=eng.as_of, lang=eng.language)
+    lang = eng.language
+    console.show(console.accounting_table(intake.accounting, lang=lang))
+    summary = quality_summary(intake, as_of=eng.as_of, lang=lang)
     typer.echo("")
     if len(summary):
-        shown = summary.assign(revenue_share=(summary["revenue_share"] * 100).round(2))
-        typer.echo(shown[["severity", "count", "revenue_share", "text", "example"]].to_string(index=False))
-        typer.echo("(revenue_share in %; every rejected row: --rejected FILE)")
+        console.show(console.quality_table(summary, lang=lang))
     else:
-        typer.echo("no data-quality problems found")
+        _say(t("cli.quality.none", lang))
     if rejected is not None:
         if rejected.exists():
             raise SalesAuditError("file exists; choose a new name", file=str(rejected))
         from .report.spreadsheet import write_csv
 
-        write_csv(intake.rejected, rejected, lang=eng.language)  # Excel in the client's locale, no formulas
-        typer.echo(f"rejected rows: {rejected}")
+        write_csv(intake.rejected, rejected, lang=lang)  # Excel in the client's locale, no formulas
+        _say(t("cli.rejected_written", lang, path=str(rejected)))
     typer.echo("")
     for line in checked.lines():
-        typer.echo(line)
+        _say(line)
     checked.raise_first()
     typer.echo("preflight: every stage can run")
+
+
+def _read(eng):
+    """The client's files read (``read_engagement``), a bar over them on a terminal."""
+    from .console import Progress
+    from .intake.canonical import read_engagement
+
+    with Progress() as progress:
+        start = time.perf_counter()
+        progress("intake ...")
+        intake = read_engagement(eng, progress=progress.reading)
+        progress(f"intake done in {time.perf_counter() - start:.1f} s")
+    return intake
+
+
+def _say(line: str) -> None:
+    """One line for a person, wrapped to the console's width (:func:`salesaudit.console.wrapped`)."""
+    from .console import wrapped
+
+    for part in wrapped(line):
+        typer.echo(part)
 
 
 @app.command("run")
@@ -201,11 +278,14 @@ def run_cmd(
     ] = None,
 ) -> None:
     """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
+    from .console import Progress
     from .engine.runner import run
 
+    engagement, week = _folder(engagement), _week(week)
     _note_earlier_runs(engagement)
-    run_dir = run(engagement, out=out, progress=_progress, week=week)
-    typer.echo(f"report: {run_dir / 'report.html'}")
+    with Progress() as progress:
+        run_dir = run(engagement, out=out, progress=progress, week=week)
+    _outputs(run_dir)
 
 
 @app.command()
@@ -218,11 +298,14 @@ def weekly(
     out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
 ) -> None:
     """The weekly flash report: plan vs fact for one week, alerts, next steps."""
+    from .console import Progress
     from .engine.runner import run_weekly
 
+    engagement, week = _folder(engagement), _week(week)
     _note_earlier_runs(engagement)
-    run_dir = run_weekly(engagement, week=week, out=out, progress=_progress)
-    typer.echo(f"report: {run_dir / 'report.html'}")
+    with Progress() as progress:
+        run_dir = run_weekly(engagement, week=week, out=out, progress=progress)
+    _outputs(run_dir)
 
 
 def main() -> None:  # console script entry point

@@ -245,7 +245,9 @@ def run(
 ) -> Path:
     """Run the playbook on an engagement folder; return the output folder.
 
-    ``week`` (``run --week``, wins over ``tracking.week``) goes to the notebooks declaring it.
+    ``week`` (``run --week``, wins over ``tracking.week``; ``2026-w47`` is read as ``2026-W47``) goes to
+    the notebooks declaring it. ``progress`` hears one line per step, ``<step> ...`` as it starts and
+    ``<step> done in <seconds> s`` as it ends (:mod:`salesaudit.console` shows them live on a terminal).
 
     The output folder is checked writable before any kernel starts (:func:`.runfolder.check_output`);
     the run writes under umask 077 (folders 0700, files 0600: the client's data are the user's only);
@@ -264,6 +266,7 @@ def run(
         A disk failing during the run (the manifest then says ``failed``).
     """
     t0 = time.perf_counter()
+    week = _iso(week)
     eng = _check_before_kernels(
         engagement, stages, notebooks=notebooks, extra=extra_parameters, week=week, report=report
     )
@@ -325,7 +328,8 @@ def _run_stages(
     timings: dict[str, float] = {}
     kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
     with local_kernels(kernels, cwd=notebooks) as kms:  # they boot while this process reads the files
-        intake = _read_intake(eng, timings, week=week, stages=stages)  # data problems fail here
+        # data problems fail here
+        intake = _read_intake(eng, timings, week=week, stages=stages, progress=progress)
         kms = _affordable(kms, intake, progress)
         run_dir, manifest = _open_run(
             eng,
@@ -407,16 +411,22 @@ def _failing(eng: config.Engagement, run_dir: Path, manifest: dict, pdf_proc):
         raise
 
 
-def _read_intake(eng: config.Engagement, timings: dict[str, float], *, week=None, stages=STAGES):
-    """The client's files read into the canonical tables (timed as ``intake``), then the preflight for
+def _read_intake(
+    eng: config.Engagement, timings: dict[str, float], *, week=None, stages=STAGES, progress=None
+):
+    """The client's files read into the canonical tables (timed as ``intake``; a ``progress`` with a
+    ``reading`` method hears of each file, :class:`salesaudit.console.Progress`), then the preflight for
     ``stages`` and the ``week`` asked for: what could stop a stage stops the run here, before any
     notebook starts (the kernels boot meanwhile)."""
     # imported only now: pandas & co load while the kernels boot on the other core
     from ..intake.canonical import read_engagement
 
     start = time.perf_counter()
-    intake = read_engagement(eng)
+    step = progress or (lambda _: None)
+    step("intake ...")
+    intake = read_engagement(eng, progress=getattr(progress, "reading", None))
     timings["intake"] = round(time.perf_counter() - start, 3)
+    step(f"intake done in {timings['intake']:.1f} s")
     _preflight(eng, intake, week=week, stages=stages)
     return intake
 
@@ -510,6 +520,7 @@ def _write_report(
     timings["workbook"] = round(time.perf_counter() - start, 3)
     finish_pdf(pdf_proc, run_dir / "report.pdf")
     timings["report"] = round(time.perf_counter() - start, 3)
+    progress(f"report done in {timings['report']:.1f} s")
 
 
 def _warm_report() -> None:
@@ -535,6 +546,7 @@ def run_weekly(
     ``tracking.week``, else :func:`salesaudit.weekly.weekchoice.choose_week`).
     """
     eng = config.load(engagement)  # loaded once: run() takes it as it is
+    week = _iso(week)
     if week is not None:
         check_week(eng, week, key=None)
     return run(
@@ -558,6 +570,14 @@ def check_week(eng: config.Engagement, week: str, *, key: str | None = "tracking
     from ..weekly.weekchoice import check_week as check
 
     check(week, as_of=eng.as_of, plan_year=eng.plan.year, key=key)
+
+
+def _iso(week: str | None) -> str | None:
+    """The week asked for written the ISO way (``2026-w47`` -> ``2026-W47``), so the notebooks, the run
+    folder's name and the report all see one spelling; a :class:`ConfigError` when it is no ISO week."""
+    from ..weekly.weekchoice import normalize_week
+
+    return None if week is None else normalize_week(week, key=None)
 
 
 def _preflight(eng, intake, *, week, stages) -> None:

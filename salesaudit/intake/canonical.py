@@ -71,6 +71,7 @@ step: :mod:`~salesaudit.intake.mapping` (headers to canonical columns),
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -123,8 +124,9 @@ class Intake:
 # Engagement level
 
 
-def read_engagement(eng: Engagement) -> Intake:
-    """Read every table configured in ``eng.inputs`` (see the module docstring for the accounting).
+def read_engagement(eng: Engagement, *, progress: Callable[[str, int, int], None] | None = None) -> Intake:
+    """Read every table configured in ``eng.inputs`` (see the module docstring for the accounting);
+    ``progress(label, done, total)`` hears of each file before it is read, ``("", total, total)`` last.
 
     Returns
     -------
@@ -143,7 +145,7 @@ def read_engagement(eng: Engagement) -> Intake:
     files = {table: _sources(eng, table) for table in eng.inputs}
     pipeline_files = {_ident(p) for p in files.get("pipeline", [])}
     labels = _labels(files)
-    raws: dict[tuple, RawTable] = {}
+    told, raws = _told(files, labels, progress), dict[tuple, RawTable]()
     shared = {_ident(p) for p in files.get("sales", [])} & pipeline_files
     tables, rejected, accounting, notes = {}, [], [], []
     bounds = plausible_bounds(eng.intake, as_of=eng.as_of)
@@ -151,7 +153,7 @@ def read_engagement(eng: Engagement) -> Intake:
         spec = eng.inputs[table]
         results, names = [], []
         linked = _linked_files(eng, table)
-        for path in files[table]:
+        for path in told(files[table]):
             key = (_ident(path), _read_key(spec))
             raw = raws.get(key)
             deals_elsewhere = table == "sales" and _ident(path) in pipeline_files
@@ -201,6 +203,24 @@ def read_engagement(eng: Engagement) -> Intake:
         {"rows_read": "int64", "rows_used": "int64", "rows_rejected": "int64"}
     )
     return Intake(tables=tables, rejected=rej, accounting=acc, notes=notes, names=spellings)
+
+
+def _told(files: dict[str, list], labels: dict, progress: Callable[[str, int, int], None] | None):
+    """``told(paths)`` yields the paths, each announced to ``progress(label, done, total)`` first, and
+    ``progress("", total, total)`` after the last of all tables' files (nothing without ``progress``)."""
+    total, done = sum(len(paths) for paths in files.values()), 0
+
+    def told(paths):
+        nonlocal done
+        for path in paths:
+            if progress is not None:
+                progress(labels[path], done, total)
+            yield path
+            done += 1
+            if progress is not None and done == total:
+                progress("", total, total)
+
+    return told
 
 
 def _linked_files(eng: Engagement, table: str) -> LinkedFiles | None:

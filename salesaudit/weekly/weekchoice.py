@@ -20,7 +20,8 @@ from dataclasses import dataclass
 
 from ..exceptions import ConfigError
 
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{1,2})$", re.IGNORECASE)
+"""An ISO week as people type it: ``2026-W47``, ``2026-w47``, ``2026W47``, ``2026-W1``."""
 
 REASONS = ("given", "last_complete", "last_of_plan", "first_of_plan", "plan_not_started")
 """Why the week was chosen (label ``tracking.week_choice.<reason>`` says it in the report)."""
@@ -53,13 +54,14 @@ def iso_week(monday: dt.date) -> str:
     return f"{year}-W{week:02d}"
 
 
-def parse_week(week: str, *, key: str = "tracking.week") -> dt.date:
-    """The Monday of an ISO week written ``2026-W47``; a :class:`ConfigError` naming ``key`` otherwise.
+def parse_week(week: str, *, key: str | None = "tracking.week") -> dt.date:
+    """The Monday of an ISO week written ``2026-W47`` (or ``2026-w47``, ``2026W47``, ``2026-W1``); a
+    :class:`ConfigError` naming ``key`` otherwise.
 
     Examples
     --------
-    >>> parse_week("2026-W01")
-    datetime.date(2025, 12, 29)
+    >>> parse_week("2026-W01"), parse_week("2026w1")
+    (datetime.date(2025, 12, 29), datetime.date(2025, 12, 29))
     >>> parse_week("2026-W60")
     Traceback (most recent call last):
     ...
@@ -78,6 +80,22 @@ def parse_week(week: str, *, key: str = "tracking.week") -> dt.date:
             value=week,
             hint="weeks run from W01 to W52 or W53",
         ) from None
+
+
+def normalize_week(week: str, *, key: str | None = "tracking.week") -> str:
+    """The week written the ISO way (``2026-W47``) however it was typed; a :class:`ConfigError` naming
+    ``key`` when it is no ISO week (:func:`parse_week`).
+
+    Examples
+    --------
+    >>> [normalize_week(w) for w in ("2026-w47", "2026-W1", "2026W47", " 2026-W01 ")]
+    ['2026-W47', '2026-W01', '2026-W47', '2026-W01']
+    >>> normalize_week("2026-47")
+    Traceback (most recent call last):
+    ...
+    salesaudit.exceptions.ConfigError: key 'tracking.week': the week must look like 2026-W47 (value: '2026-47')
+    """
+    return iso_week(parse_week(week, key=key))
 
 
 def _in_plan(monday: dt.date, plan_year: int) -> bool:

@@ -59,7 +59,7 @@ def test_validate_prints_accounting(tmp_path):
     tiny = make_engagement(tmp_path / "e", yaml_text=text)
     result = _run("validate", tiny)
     assert result.returncode == 0, result.stderr
-    assert "rows_rejected" in result.stdout and "sales.csv" in result.stdout
+    assert "Отклонено" in result.stdout and "sales.csv" in result.stdout  # the ru engagement's labels
 
 
 def test_new_scaffolds_a_folder_that_loads(tmp_path):
