@@ -224,8 +224,18 @@ def test_out_that_is_a_file(runnable, tmp_path, kernels):
 
 def test_engagement_folder_that_is_a_file(tmp_path):
     (tmp_path / "acme").write_text("not a folder", encoding="utf-8")
-    one_message(refused("validate", tmp_path / "acme", says=("acme", "engagement folder")))
-    one_message(refused("run", tmp_path / "acme", says=("acme", "engagement folder")))
+    one_message(
+        refused(
+            "validate",
+            tmp_path / "acme",
+            says=("acme", "this is a file", "the folder that holds engagement.yaml"),
+        )
+    )
+    one_message(
+        refused(
+            "run", tmp_path / "acme", says=("acme", "this is a file", "the folder that holds engagement.yaml")
+        )
+    )
 
 
 # -- validate --rejected ------------------------------------------------------------------------------
