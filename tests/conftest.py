@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
 
+import salesaudit.cli  # noqa: F401  (first: it keeps jsonschema from compiling rfc3987's grammar)
 from salesaudit.engine.templates import template_path
 
 TINY_SALES = (
@@ -74,3 +76,67 @@ def _demo_cache(tmp_path_factory):
     """Notebooks opened with engagement="demo" use a per-session demo folder, never the user's cache."""
     os.environ["SALESAUDIT_DEMO_DIR"] = str(tmp_path_factory.mktemp("democache") / "demo")
     yield
+
+
+# ------------------------------------------------------------------------------------------------
+# Progress under xdist: `-n 2` prints only dots, and a test file that ends says nothing. The
+# controller counts each file's tests (from the workers' collection) and prints one line when the
+# last test of a file has finished: the file, its counts, the time since the start.
+
+
+class _FileProgress:
+    def __init__(self, config):
+        self.config, self.left, self.outcomes, self.start = config, None, {}, time.monotonic()
+        self.files = 0
+
+    def pytest_xdist_node_collection_finished(self, node, ids):
+        if self.left is None:  # every worker collects the same ids
+            self.left = {}
+            for nodeid in ids:
+                path = nodeid.split("::")[0]
+                self.left[path] = self.left.get(path, 0) + 1
+
+    def pytest_runtest_logreport(self, report):
+        path = report.nodeid.split("::")[0]
+        if self.left is None or path not in self.left:
+            return
+        if report.when == "call" or report.outcome != "passed":
+            counts = self.outcomes.setdefault(path, {})
+            counts[report.outcome] = counts.get(report.outcome, 0) + 1
+        if report.when == "teardown":
+            self.left[path] -= 1
+            if self.left[path] == 0:
+                self.files += 1
+                said = ", ".join(f"{n} {k}" for k, n in sorted(self.outcomes.get(path, {}).items()))
+                reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+                if reporter is None:
+                    return
+                reporter.write("\n")  # after the dots of the line
+                reporter.write_line(
+                    f"[{self.files}/{len(self.left)} files, {time.monotonic() - self.start:4.0f} s] "
+                    f"{path}: {said}"
+                )
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):  # xdist controller
+        config.pluginmanager.register(_FileProgress(config), "salesaudit-file-progress")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """``--dist loadgroup`` pins the tests of an ``xdist_group`` to one worker by a ``@group`` suffix
+    that pytest-xdist 3.8 writes to ``item._nodeid``; pytest 9 reads the node id from ``item._id``, so
+    the suffix was lost and every group spread over both workers (each one then ran the group's
+    session fixtures -- the demo run, each corpus client -- again). Set it where pytest 9 reads it."""
+    if not hasattr(config, "workerinput") or not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import NodeId
+    except ImportError:  # pytest < 9: xdist's own suffix works
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        if names and "@" not in item.nodeid.rpartition("]")[2].rpartition("::")[2]:
+            item._id = NodeId.parse(f"{item.nodeid}@{'_'.join(names)}")

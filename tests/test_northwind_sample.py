@@ -276,7 +276,7 @@ class Outcome:
         return self.out
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: other tests between this module's would re-run it
 def northwind(tmp_path_factory) -> Outcome:
     root = tmp_path_factory.mktemp("northwind")
     folder = make_folder(root / "engagement")

@@ -547,7 +547,7 @@ def test_decompose_plan_splits_by_class_when_clients_are_segmented():
 
 
 def test_twelve_managers_a_year_of_30k_lines_reconciles():
-    # speed is measured in benchmarks/, never asserted here (a busy machine is not a failure)
+    # speed is measured in benchmarks/bench_scale.py, never asserted here (a busy machine is not a failure)
     rng = np.random.default_rng(7)
     n = 30_000
     names = [f"M{i:02d}" for i in range(12)]

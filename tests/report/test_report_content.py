@@ -177,7 +177,7 @@ def test_print_quality_inspected_like_a_reader(demo_run, tmp_path):
     assert len(list((tmp_path / "pages").glob("page-*.png"))) == summary["pages"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # not module: other tests between this module's would re-run it
 def english_run(demo_engagement, tmp_path_factory):
     """The demo with ``language: en`` in its engagement.yaml, run once."""
     from salesaudit.engine.runner import run

@@ -311,7 +311,7 @@ def test_backtest_skips_months_that_are_not_complete(summer):
 
 
 def test_backtest_of_three_years_and_twelve_managers_covers_every_month():
-    # speed is measured in benchmarks/bench_weekly.py, never asserted here
+    # speed is measured in benchmarks/bench_scale.py, never asserted here
     rng = np.random.default_rng(1)
     days = pd.date_range("2023-01-01", "2025-12-31")
     starts = np.maximum(days - pd.to_timedelta(days.day_of_week, unit="D"), days.to_period("M").start_time)
