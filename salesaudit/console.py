@@ -261,8 +261,10 @@ class Progress:
 
     def __call__(self, line: str) -> None:
         bars = self._bars
-        if bars is None:
-            print(line, file=self.stream, flush=True)
+        if bars is None:  # one write per line: stages report from two threads at once
+            with self._lock:
+                self.stream.write(line + "\n")
+                self.stream.flush()
             return
         with self._lock:
             if started := _START.match(line):
