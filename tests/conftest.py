@@ -121,6 +121,17 @@ class _FileProgress:
 def pytest_configure(config):
     if not hasattr(config, "workerinput") and config.getoption("numprocesses", None):  # xdist controller
         config.pluginmanager.register(_FileProgress(config), "salesaudit-file-progress")
+    _one_core_per_worker(config)
+
+
+def _one_core_per_worker(config) -> None:
+    """Each xdist worker (and the kernels and PDF workers its runs start) on a core of its own: the
+    workers already keep every core busy, so a run inside a test starts one kernel
+    (``kernel.usable_cores``) instead of one per core, each paying its start-up for no gain."""
+    worker = getattr(config, "workerinput", {}).get("workerid", "")
+    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if worker.startswith("gw") and len(cores) > 1:
+        os.sched_setaffinity(0, {cores[int(worker[2:]) % len(cores)]})
 
 
 @pytest.hookimpl(trylast=True)
