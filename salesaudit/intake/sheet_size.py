@@ -227,17 +227,29 @@ def _height(block: bytes, width: int, limit: int) -> int:
     return last
 
 
+def _greater(text: str, *, top: str, any_char: str) -> list[str]:
+    """Regular-expression alternatives for the strings of ``text``'s length that sort after it, one
+    per position: the same start, a larger character there (up to ``top``), then any.
+
+    >>> _greater("19", top="9", any_char="[0-9]")
+    ['[2-9][0-9]']
+    >>> _greater("AZ", top="Z", any_char="[A-Z]")
+    ['[B-Z][A-Z]']
+    """
+    return [
+        text[:i] + f"[{chr(ord(ch) + 1)}-{top}]" + any_char * (len(text) - i - 1)
+        for i, ch in enumerate(text)
+        if ch < top
+    ]
+
+
 _BELOW: dict[int, re.Pattern] = {}
 
 
 def _below(row: int) -> re.Pattern:
     """A search for a cell in a row after ``row`` with as many digits."""
     if row not in _BELOW:
-        digits = str(row)
-        alts = []
-        for i, ch in enumerate(digits):
-            if ch < "9":
-                alts.append(digits[:i] + f"[{chr(ord(ch) + 1)}-9]" + "[0-9]" * (len(digits) - i - 1))
+        alts = _greater(str(row), top="9", any_char="[0-9]")
         pattern = r'<c r="[A-Z]{1,3}(?:' + "|".join(alts or ["(?!)"]) + r')"'
         _BELOW[row] = re.compile(pattern.encode())
     return _BELOW[row]
@@ -271,9 +283,7 @@ def _beyond(col: int) -> re.Pattern:
     if col not in _BEYOND:
         letters = column_letters(col)
         alts = [f"[A-Z]{{{len(letters) + 1},3}}"] if len(letters) < 3 else []
-        for i, ch in enumerate(letters):
-            if ch < "Z":
-                alts.append(letters[:i] + f"[{chr(ord(ch) + 1)}-Z]" + "[A-Z]" * (len(letters) - i - 1))
+        alts += _greater(letters, top="Z", any_char="[A-Z]")
         pattern = r'<c r="(?:' + "|".join(alts or ["(?!)"]) + r')[0-9]+"[^>/]*>'
         _BEYOND[col] = re.compile(pattern.encode())
     return _BEYOND[col]
