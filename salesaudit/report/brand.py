@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from ..engine.paths import confined
 from ..engine.yamlfile import read_yaml_file
-from ..exceptions import ConfigError
+from ..exceptions import ConfigError, shorten
 
 DEFAULT_COLORS = {
     "primary": "#1B3A5C",
@@ -58,11 +58,6 @@ class Brand:
     heading_color: str
     logo_markup: str
     palette: list[str] = field(default_factory=list)
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = str(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def is_color(value: str) -> bool:
@@ -118,7 +113,7 @@ def _checked(value: object, check, *, what: str, key: str, file: str, example: s
             f"{what} expected",
             file=file,
             key=key,
-            value=_short(text),
+            value=shorten(str(text), 60),
             hint=f"write it as, e.g., {example} (brand values are data, not code)",
         )
     return text
@@ -189,10 +184,10 @@ def _parse(path: Path):
         err = next((e for e in errors if e["type"] == "value_error"), errors[0])
         loc = [str(p) for p in err["loc"] if not re.fullmatch(r"(Brand|FileLocation)\w*", str(p))]
         raise ConfigError(
-            f"not a valid brand.yml: {_short(err['msg'], 200)}", file=str(path), key=".".join(loc)
+            f"not a valid brand.yml: {shorten(str(err['msg']), 200)}", file=str(path), key=".".join(loc)
         ) from None
     except Exception as exc:  # YAML errors, circular colour references...
-        raise ConfigError(f"not a valid brand.yml: {_short(exc, 200)}", file=str(path)) from None
+        raise ConfigError(f"not a valid brand.yml: {shorten(str(exc), 200)}", file=str(path)) from None
 
 
 def _colors(b, *, file: str) -> tuple[dict[str, str], list[str], str]:
@@ -324,9 +319,9 @@ def check_svg(data: bytes, *, logo: Path, file: str | None = None) -> None:
             if name.startswith("on"):
                 refuse(f"it has an event handler ({name}=...)")
             if name in ("href", "src") and not low.startswith(("#", "data:image/")):
-                refuse(f"it links to {_short(value)}")
+                refuse(f"it links to {shorten(str(value), 60)}")
             if (name == "attributename" and low in ("href", "xlink:href")) or "javascript:" in low:
-                refuse(f"it rewrites a link ({name}={_short(value)})")
+                refuse(f"it rewrites a link ({name}={shorten(str(value), 60)})")
             if unsafe_css(value):
                 refuse(f"its {name} loads {unsafe_css(value)[0]}")
 
@@ -348,7 +343,7 @@ def _parse_svg(data: bytes, refuse):
 
         return fromstring(data)
     except (ParseError, ValueError) as exc:  # defusedxml's refusals are ValueErrors
-        refuse(f"its content is not a PNG, JPEG or SVG image ({_short(exc, 80)})")
+        refuse(f"its content is not a PNG, JPEG or SVG image ({shorten(str(exc), 80)})")
 
 
 def _local(name: object) -> str:
@@ -412,9 +407,11 @@ def css_variables(brand: Brand, *, page_word: str, of_word: str) -> str:
     c = dict(brand.colors, heading=brand.heading_color)
     for name, value in c.items():
         if not is_color(str(value)):
-            raise ConfigError("not a colour", key=f"color.{name}", value=_short(value))
+            raise ConfigError("not a colour", key=f"color.{name}", value=shorten(str(value), 60))
     if not is_font_size(brand.font_size):
-        raise ConfigError("not a font size", key="typography.base.size", value=_short(brand.font_size))
+        raise ConfigError(
+            "not a font size", key="typography.base.size", value=shorten(str(brand.font_size), 60)
+        )
 
     def font(name: str) -> str:
         return f'{css_string(name)}, "DejaVu Sans", sans-serif'
