@@ -102,17 +102,37 @@ class InputSpec(_Model):
     join: Join | None = None
 
 
+class QualitySettings(_Model):
+    """Thresholds of the data-quality findings (:mod:`salesaudit.intake.quality`): zero-amount lines,
+    lines without a client or manager and round amounts are a problem from ``problem_share`` of the
+    sales lines (or revenue), else a warning; ``gap_days`` days in a row without a sales line inside
+    the analysis window, where at least ``gap_min_lines`` lines were to be expected at the data's
+    usual pace, are a gap; one client above ``top_client_share`` of the window's net revenue is named;
+    amounts that are multiples of ``round_unit`` (``10 × round_unit`` from ``100 × round_unit``) on
+    at least ``round_share`` of ``round_min_lines`` or more non-zero lines look like plans typed in."""
+
+    problem_share: Share = 0.25
+    gap_days: Annotated[int, Field(ge=1, le=366)] = 14
+    gap_min_lines: Positive = 10
+    top_client_share: Share = 0.5
+    round_share: Share = 0.9
+    round_unit: Positive = 1000
+    round_min_lines: Annotated[int, Field(ge=1)] = 20
+
+
 class IntakeSettings(_Model):
     """How strict intake is about formats: a date or number format that rejects more than
     ``max_rejected_share`` of a table's rows or of its revenue stops ``validate``. Plausible values
     (:mod:`salesaudit.intake.plausible`): a date before ``earliest_date`` or more than
     ``years_after_as_of`` years after ``as_of``, and a number that is infinite or whose size exceeds
-    ``max_amount`` (in the engagement's currency), reject their row."""
+    ``max_amount`` (in the engagement's currency), reject their row. ``quality``: the thresholds of
+    the data-quality findings (:class:`QualitySettings`)."""
 
     max_rejected_share: Share = 0.05
     earliest_date: dt.date = dt.date(1990, 1, 1)
     years_after_as_of: Annotated[int, Field(ge=0, le=100)] = 5
     max_amount: Positive = 1e12
+    quality: QualitySettings = QualitySettings()
 
 
 class Client(_Model):

@@ -24,8 +24,16 @@ Conventions
   match; counted per spelling rewritten, the example shows invisible spaces as ``<U+00A0>``.
   **Kept apart** (``manager_names_kept_apart``, ``client_ids_kept_apart``): the managers table or the
   register lists two such spellings as two rows, so nothing of that name was unified.
+* **Share of lines** (``line_share``) = affected sales lines / sales lines read (used lines plus
+  rejected lines in scope, each once).
+* Zero amounts, round amounts, a gap, one client over half of revenue: :mod:`.quality_sales`.
 * Severity: ``problem`` (rows lost to the analysis), ``warning`` (rows kept but doubtful),
-  ``info`` (worth knowing: returns, totals rows skipped).
+  ``info`` (worth knowing: returns, totals rows skipped). Lines with a zero amount, without a client
+  or manager and round amounts are a ``problem`` from ``problem_share`` of the lines or revenue
+  (:class:`~salesaudit.engine.config.QualitySettings`): the analysis then rests on them. A finding
+  always counts at least one row, name or period: a check that finds nothing adds no row.
+* No language here: the example is data (``file``, ``row``, ``value``, ``amount``) and
+  :func:`describe` (:mod:`.quality_words`) words it and the sentence in the report's language.
 """
 
 from __future__ import annotations
@@ -35,38 +43,35 @@ import re
 import numpy as np
 import pandas as pd
 
-from ..report.i18n import t
-from .canonical import Intake, reason_text
+from ..engine.config import QualitySettings
+from .canonical import Intake
 from .names import match_key, visible
-
-QUALITY_COLUMNS = ["check", "table", "severity", "count", "revenue_share", "example"]
-REJECTED_PREFIX = "rejected: "
+from .quality_sales import (
+    QUALITY_COLUMNS,
+    analysed_period,
+    data_gaps,
+    example_at,
+    finding,
+    findings_frame,
+    round_amounts,
+    top_client,
+    zero_amounts,
+)
+from .quality_words import (
+    REJECTED_PREFIX,
+    SENTENCES,
+    accounting_in_words,
+    any_problems,
+    describe,
+    rejected_in_words,
+)
+from .tolerance import OUT_OF_SCOPE
 
 _LEGAL = re.compile(
     r"\b(ооо|оао|зао|пао|ао|ип|нко|гуп|муп|фгуп|тоо|чп|llc|ltd|inc|gmbh|corp|co|plc)\b", re.IGNORECASE
 )
 _PUNCT = re.compile(r"[\"'«»“”„`.,()\-–—]+")
 _RENAMED = {"after_as_of": ("future_date", "warning"), "totals_row": ("totals_rows", "info")}
-SENTENCES = {  # check -> its label (quality.yaml), ru and en
-    "rejected": "quality.rejected",
-    "future_date": "quality.future_date",
-    "no_client": "quality.no_client",
-    "totals_rows": "quality.totals_rows",
-    "no_manager": "quality.no_manager",
-    "duplicate_document": "quality.duplicate_document",
-    "duplicate_line": "quality.duplicate_line",
-    "duplicate_across_files": "quality.duplicate_across_files",
-    "returns": "quality.returns",
-    "outlier": "quality.outlier",
-    "manager_not_listed": "quality.manager_not_listed",
-    "manager_without_sales": "quality.manager_without_sales",
-    "similar_client_names": "quality.similar_client_names",
-    "client_not_in_register": "quality.client_not_in_register",
-    "manager_names_unified": "quality.manager_names_unified",
-    "client_ids_unified": "quality.client_ids_unified",
-    "manager_names_kept_apart": "quality.manager_names_kept_apart",
-    "client_ids_kept_apart": "quality.client_ids_kept_apart",
-}
 _NAME_CHECKS = {  # (family, kept apart) -> (check, table, severity)
     ("manager", False): ("manager_names_unified", "managers", "info"),
     ("client_id", False): ("client_ids_unified", "clients", "info"),
@@ -153,6 +158,9 @@ def quality_checks(
     *,
     outlier_factor: float = 50.0,
     names: pd.DataFrame | None = None,
+    as_of=None,
+    window_months: int = 12,
+    settings: QualitySettings | None = None,
 ) -> pd.DataFrame:
     """Every data-quality check on the canonical tables and the rejected rows (module docstring for
     the conventions).
@@ -167,59 +175,105 @@ def quality_checks(
         A line is an extreme outlier above this multiple of the median |amount|.
     names
         Intake's log of unified spellings (``Intake.names``, :func:`salesaudit.intake.names.unify_names`).
+    as_of, window_months
+        The analysis window a gap and the top client are looked for in; without ``as_of`` the sales
+        lines' own first to last date.
+    settings
+        The thresholds (``intake.quality`` of engagement.yaml); the defaults when None.
 
     Returns
     -------
-    DataFrame with columns ``check`` (``rejected: <reason_code>``, ``future_date``, ``no_manager``,
-    ``duplicate_line``, ``duplicate_across_files``, ``duplicate_document``, ``returns``, ``outlier``,
+    DataFrame with :data:`QUALITY_COLUMNS`: ``check`` (``rejected: <reason_code>``, ``future_date``,
+    ``no_client``, ``no_manager``, ``zero_amount``, ``duplicate_line``, ``duplicate_across_files``,
+    ``duplicate_document``, ``returns``, ``outlier``, ``round_amounts``, ``data_gap``, ``top_client``,
     ``manager_not_listed``, ``manager_without_sales``, ``similar_client_names``,
     ``client_not_in_register``, ``totals_rows``, ``manager_names_unified``, ``client_ids_unified``,
-    ``manager_names_kept_apart``, ``client_ids_kept_apart``), ``table``, ``severity`` (info/warning/problem),
-    ``count``, ``revenue_share``, ``example``.
+    ``manager_names_kept_apart``, ``client_ids_kept_apart``), ``table``, ``severity``
+    (info/warning/problem), ``count``, ``revenue_share``, ``line_share``, the example as data
+    (``file``, ``row``, ``value``, ``amount``) and ``detail``.
 
     Examples
     --------
-    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2026-01-05"] * 3), "client_id": ["A", "A", "B"],
-    ...                       "amount": [100.0, 100.0, -20.0], "manager": ["Иванов", "Иванов", None]})
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2026-01-05"] * 4), "client_id": ["A", "A", "B", "C"],
+    ...                       "amount": [100.0, 100.0, -20.0, 90.0], "manager": ["Иванов", "Иванов", None, "Петров"]})
     >>> checks = quality_checks({"sales": sales}, pd.DataFrame())
     >>> checks.set_index("check")["count"].to_dict()
-    {'no_manager': 1, 'duplicate_line': 1, 'returns': 1}
+    {'no_manager': 1, 'duplicate_line': 1, 'returns': 1, 'top_client': 2}
+    >>> no_manager = checks.set_index("check").loc["no_manager"]  # 1 line of 4: from 25 %, a problem
+    >>> no_manager["severity"], float(no_manager["line_share"])
+    ('problem', 0.25)
     """
-    rows: list[tuple] = []
+    settings = settings or QualitySettings()
+    rows: list[dict] = []
     sales = tables.get("sales")
     rej = rejected if rejected is not None and len(rejected) else None
     base = float(sales["amount"].abs().sum()) if sales is not None and len(sales) else 0.0
-    if rej is not None and "amount" in rej and "table" in rej:
+    lines = len(sales) if sales is not None else 0
+    if rej is not None and "table" in rej:
         once = rej[rej["table"] == "sales"].drop_duplicates(["file", "row"])
-        base += float(once["amount"].abs().sum())
+        if "amount" in rej:
+            base += float(once["amount"].abs().sum())
+        codes = once["reason_code"] if "reason_code" in once else pd.Series("", index=once.index)
+        lines += int((~codes.isin(OUT_OF_SCOPE)).sum())
 
     def share(amounts) -> float:
         return float(np.nansum(np.abs(np.asarray(amounts, dtype=float)))) / base if base else np.nan
 
     if rej is not None:
-        rows += _rejected_findings(rej, share)
+        rows += _rejected_findings(rej, share, lines=lines)
     if sales is not None and len(sales):
-        rows += _sales_findings(sales, share, outlier_factor)
+        rows += _sales_findings(sales, share, outlier_factor, lines=lines)
+        rows += zero_amounts(sales, share, lines=lines)
+        rows += round_amounts(sales, share, settings=settings)
+        start, end = analysed_period(sales, as_of=as_of, window_months=window_months)
+        rows += data_gaps(sales, start=start, end=end, settings=settings)
+        rows += top_client(sales, start=start, end=end, settings=settings, clients=tables.get("clients"))
         rows += _register_findings(sales, tables, share)
     if names is not None and len(names):
         rows += _name_findings(names, share)
-    return pd.DataFrame(rows, columns=QUALITY_COLUMNS).astype({"count": "int64", "revenue_share": "float64"})
+    return findings_frame([_graded(row, settings) for row in rows])
 
 
-def _rejected_findings(rej: pd.DataFrame, share) -> list[tuple]:
+GRADED = frozenset({"zero_amount", "no_client", "no_manager", "round_amounts"})
+"""Findings that are a problem from ``problem_share`` of the sales lines or revenue, else a warning."""
+
+
+def _graded(row: dict, settings: QualitySettings) -> dict:
+    if row["check"] not in GRADED:
+        return row
+    shares = [row.get("line_share", np.nan), row.get("revenue_share", np.nan)]
+    big = any(np.isfinite(x) and x >= settings.problem_share for x in shares if x is not None)
+    return row | {"severity": "problem" if big else "warning"}
+
+
+def _rejected_findings(rej: pd.DataFrame, share, *, lines: int) -> list[dict]:
+    """One finding per table and reason (and per column for a reason about a column: an empty
+    client id is ``no_client``, an empty date is not); the detail kept when one for all its rows."""
     out = []
     codes = rej["reason_code"] if "reason_code" in rej else rej["reason"]
-    keyed = rej.assign(_code=codes.fillna("check_failed").astype(str))
-    for (table, code), part in keyed.groupby(["table", "_code"], sort=True):
+    details = rej["detail"] if "detail" in rej else pd.Series(None, index=rej.index, dtype="object")
+    per_column = codes.isin(["empty", "negative", "out_of_range"])
+    keyed = rej.assign(
+        _code=codes.fillna("check_failed").astype(str),
+        _column=details.where(per_column, "").fillna("").astype(str),
+    )
+    for (table, code, column), part in keyed.groupby(["table", "_code", "_column"], sort=True):
         once = part.drop_duplicates(["file", "row"])
         first = once.iloc[0]
-        example = f"{first['file']}, row {first['row']}: {first['value']!s}"
+        example = {"file": str(first["file"]), "row": int(first["row"]), "value": str(first["value"])}
         check, severity = _RENAMED.get(code, (REJECTED_PREFIX + code, "problem"))
-        if code == "empty" and table == "sales" and (part.get("detail") == "client_id").any():
+        if code == "empty" and table == "sales" and column == "client_id":
             check, severity = "no_client", "warning"
         amount = once["amount"] if "amount" in once and table == "sales" else []
         revenue = share(amount) if len(amount) and np.isfinite(np.asarray(amount, float)).any() else np.nan
-        out.append((check, table, severity, len(once), revenue, example))
+        known = part["detail"].dropna().astype(str).unique() if "detail" in part else []
+        line_share = len(once) / lines if table == "sales" and lines else np.nan
+        detail = known[0] if len(known) == 1 else None
+        out.append(
+            finding(
+                check, table, severity, len(once), revenue, line_share=line_share, detail=detail, **example
+            )
+        )
     return out
 
 
@@ -227,43 +281,39 @@ def _canonical(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if not c.startswith("_")]
 
 
-def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float) -> list[tuple]:
+def _lines(check: str, sales: pd.DataFrame, mask, share, lines: int, **kw) -> dict:
+    """A finding about the sales lines of ``mask``: counted, with their revenue and line shares."""
+    count = int(np.asarray(mask).sum())
+    return finding(
+        check,
+        "sales",
+        kw.pop("severity", "warning"),
+        count,
+        share(sales["amount"][np.asarray(mask)]),
+        line_share=count / lines if lines else np.nan,
+        **example_at(sales, mask, with_amount=kw.pop("with_amount", False)),
+    )
+
+
+def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float, *, lines: int) -> list[dict]:
     out = []
     amount = sales["amount"]
     if "manager" in sales:
-        m = sales["manager"].isna()
+        m = sales["manager"].isna().to_numpy()
         if m.any():
-            out.append(("no_manager", "sales", "warning", int(m.sum()), share(amount[m]), _example(sales, m)))
+            out.append(_lines("no_manager", sales, m, share, lines))
     cols = _canonical(sales)
     key = pd.util.hash_pandas_object(sales[cols], index=False).to_numpy()
     file = sales["_file"].cat.codes.to_numpy() if "_file" in sales else np.zeros(len(sales), int)
     frame = pd.DataFrame({"key": key, "file": file})
     within = frame.duplicated(["key", "file"]).to_numpy()
     if within.any():
-        out.append(
-            (
-                "duplicate_line",
-                "sales",
-                "warning",
-                int(within.sum()),
-                share(amount[within]),
-                _example(sales, within),
-            )
-        )
+        out.append(_lines("duplicate_line", sales, within, share, lines))
     if len(np.unique(file)) > 1:
         first_file = frame.groupby("key")["file"].transform("min").to_numpy()
         across = (file != first_file) & ~within
         if across.any():
-            out.append(
-                (
-                    "duplicate_across_files",
-                    "sales",
-                    "warning",
-                    int(across.sum()),
-                    share(amount[across]),
-                    _example(sales, across),
-                )
-            )
+            out.append(_lines("duplicate_across_files", sales, across, share, lines))
     if "document_id" in sales:
         docs = sales.dropna(subset=["document_id"])
         per = docs.groupby("document_id", sort=False).agg(
@@ -271,48 +321,30 @@ def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float) -> list[t
         )
         dup = per[(per["dates"] > 1) | (per["clients"] > 1)]
         if len(dup):
-            lines = docs["document_id"].isin(dup.index)
+            in_dup = docs["document_id"].isin(dup.index)
+            revenue = share(docs.loc[in_dup, "amount"])
             out.append(
-                (
+                finding(
                     "duplicate_document",
                     "sales",
                     "warning",
                     len(dup),
-                    share(docs.loc[lines, "amount"]),
-                    str(sorted(dup.index)[0]),
+                    revenue,
+                    value=str(sorted(dup.index)[0]),
                 )
             )
     neg = (amount < 0).to_numpy()
     if neg.any():
-        out.append(("returns", "sales", "info", int(neg.sum()), share(amount[neg]), _example(sales, neg)))
+        out.append(_lines("returns", sales, neg, share, lines, severity="info"))
     median = float(amount.abs().median())
     if median > 0:
         big = (amount.abs() > outlier_factor * median).to_numpy()
         if big.any():
-            out.append(
-                (
-                    "outlier",
-                    "sales",
-                    "warning",
-                    int(big.sum()),
-                    share(amount[big]),
-                    _example(sales, big, with_amount=True),
-                )
-            )
+            out.append(_lines("outlier", sales, big, share, lines, with_amount=True))
     return out
 
 
-def _example(frame: pd.DataFrame, mask, *, with_amount: bool = False) -> str:
-    pos = int(np.flatnonzero(np.asarray(mask))[0])
-    row = frame.iloc[pos]
-    where = f"{row['_file']}, row {row['_row']}: " if "_file" in frame and "_row" in frame else ""
-    text = f"{where}{row['client_id']}"
-    if with_amount:
-        text += f" {row['amount']:,.2f}"
-    return text
-
-
-def _register_findings(sales: pd.DataFrame, tables, share) -> list[tuple]:
+def _register_findings(sales: pd.DataFrame, tables, share) -> list[dict]:
     out = []
     managers = tables.get("managers")
     if managers is not None and "manager" in sales:
@@ -320,20 +352,13 @@ def _register_findings(sales: pd.DataFrame, tables, share) -> list[tuple]:
         sold = set(sales["manager"].dropna())
         unknown = sorted(sold - listed)
         if unknown:
-            lines = sales["manager"].isin(unknown)
+            revenue = share(sales.loc[sales["manager"].isin(unknown), "amount"])
             out.append(
-                (
-                    "manager_not_listed",
-                    "sales",
-                    "warning",
-                    len(unknown),
-                    share(sales.loc[lines, "amount"]),
-                    unknown[0],
-                )
+                finding("manager_not_listed", "sales", "warning", len(unknown), revenue, value=unknown[0])
             )
         idle = sorted(listed - sold)
         if idle:
-            out.append(("manager_without_sales", "managers", "info", len(idle), np.nan, idle[0]))
+            out.append(finding("manager_without_sales", "managers", "info", len(idle), value=idle[0]))
     clients = tables.get("clients")
     name_col = "client_name" if "client_name" in sales else "client_id"
     pairs = pd.DataFrame({"client_id": sales["client_id"], "name": sales[name_col]}).drop_duplicates()
@@ -342,83 +367,78 @@ def _register_findings(sales: pd.DataFrame, tables, share) -> list[tuple]:
     sim = similar_names(pairs)
     if len(sim):
         first = sim["key"].iloc[0]
-        ex = " / ".join(sim.loc[sim["key"] == first, "name"].astype(str))
-        ids = sim["client_id"].unique()
+        example = " / ".join(sim.loc[sim["key"] == first, "name"].astype(str))
+        revenue = share(sales.loc[sales["client_id"].isin(sim["client_id"].unique()), "amount"])
+        table = "clients" if clients is not None else "sales"
         out.append(
-            (
-                "similar_client_names",
-                "clients" if clients is not None else "sales",
-                "warning",
-                int(sim["key"].nunique()),
-                share(sales.loc[sales["client_id"].isin(ids), "amount"]),
-                ex,
+            finding(
+                "similar_client_names", table, "warning", int(sim["key"].nunique()), revenue, value=example
             )
         )
     if clients is not None:
         unknown_clients = ~sales["client_id"].isin(set(clients["client_id"].dropna()))
         if unknown_clients.any():
-            out.append(
-                (
-                    "client_not_in_register",
-                    "sales",
-                    "warning",
-                    int(sales.loc[unknown_clients, "client_id"].nunique()),
-                    share(sales.loc[unknown_clients, "amount"]),
-                    str(sales.loc[unknown_clients, "client_id"].iloc[0]),
-                )
-            )
+            count = int(sales.loc[unknown_clients, "client_id"].nunique())
+            revenue = share(sales.loc[unknown_clients, "amount"])
+            value = str(sales.loc[unknown_clients, "client_id"].iloc[0])
+            out.append(finding("client_not_in_register", "sales", "warning", count, revenue, value=value))
     return out
 
 
-def _name_findings(names: pd.DataFrame, share) -> list[tuple]:
+def _name_findings(names: pd.DataFrame, share) -> list[dict]:
     """One finding per family and outcome (unified / kept apart): the spellings counted once each,
-    the revenue share of the sales lines rewritten, the example ``written → name (table, rows)``."""
+    the revenue share of the sales lines rewritten, the example ``written → name`` with
+    ``<table>:<rows>`` as its detail."""
     out = []
     for (family, apart), part in names.groupby(["family", "kept_apart"], sort=False):
         check, table, severity = _NAME_CHECKS[(family, bool(apart))]
         first = part.iloc[0]
-        example = (
-            f"{visible(first['written'])} → {visible(first['name'])} ({first['table']}, {first['rows']})"
-        )
+        value = f"{visible(first['written'])} → {visible(first['name'])}"
         amounts = part.loc[part["table"] == "sales", "amount"]
         revenue = share(amounts) if len(amounts) and amounts.notna().any() else np.nan
         count = part["key" if apart else "written"].nunique()  # names kept apart, spellings unified
-        out.append((check, table, severity, int(count), revenue, example))
+        detail = f"{first['table']}:{first['rows']}"
+        out.append(finding(check, table, severity, int(count), revenue, value=value, detail=detail))
     return out
 
 
-def describe(checks: pd.DataFrame, *, lang: str) -> pd.DataFrame:
-    """Add ``text``: each check as a sentence in the report's language (labels ``quality.*``; a
-    rejection reason from ``intake.reject.*``).
+def quality_summary(
+    intake: Intake,
+    *,
+    as_of=None,
+    window_months: int = 12,
+    settings: QualitySettings | None = None,
+    lang: str = "en",
+    currency: str = "RUB",
+) -> pd.DataFrame:
+    """The checks of :func:`quality_checks` with their examples and sentences (:func:`describe`), as
+    ``salesaudit validate`` and the report's data-quality section show them.
 
-    Examples
-    --------
-    >>> checks = pd.DataFrame({"check": ["rejected: not_a_number", "returns"], "table": "sales",
-    ...     "severity": ["problem", "info"], "count": [2, 5], "revenue_share": [None, 0.01],
-    ...     "example": ["", ""]})
-    >>> describe(checks, lang="en")["text"].tolist()
-    ['2 rows rejected: not a number', '5 return lines (negative amounts, netted)']
+    ``as_of`` and ``window_months`` give the analysis window a gap or the top client is looked for in
+    (lines after ``as_of`` are already rejected by intake); ``settings``: ``intake.quality``.
     """
-
-    def sentence(row) -> str:
-        check = str(row["check"])
-        if check.startswith(REJECTED_PREFIX):
-            code = check.removeprefix(REJECTED_PREFIX)
-            code = "not_a_date" if code == "not_a_date_format" else code
-            try:
-                reason = reason_text(code, lang=lang)
-            except KeyError:
-                reason = code
-            return t(SENTENCES["rejected"], lang, reason=reason, count=row["count"])
-        return t(SENTENCES[check], lang, count=row["count"])
-
-    text = checks.apply(sentence, axis=1) if len(checks) else pd.Series(dtype="str")
-    return checks.assign(text=text.astype("str"))
+    checks = quality_checks(
+        intake.tables,
+        intake.rejected,
+        names=intake.names,
+        as_of=as_of,
+        window_months=window_months,
+        settings=settings,
+    )
+    return describe(checks, lang=lang, currency=currency)
 
 
-def quality_summary(intake: Intake, *, as_of=None, lang: str = "en") -> pd.DataFrame:
-    """The checks of :func:`quality_checks` with their sentences (used by ``salesaudit validate``).
-
-    ``as_of`` is accepted for the CLI's call; lines after it are already rejected by intake.
-    """
-    return describe(quality_checks(intake.tables, intake.rejected, names=intake.names), lang=lang)
+__all__ = [
+    "QUALITY_COLUMNS",
+    "REJECTED_PREFIX",
+    "SENTENCES",
+    "accounting_in_words",
+    "any_problems",
+    "describe",
+    "legal_form",
+    "normalise_name",
+    "quality_checks",
+    "quality_summary",
+    "rejected_in_words",
+    "similar_names",
+]
