@@ -132,6 +132,13 @@ def demo(
         Path | None,
         typer.Option(help="Where the demo engagement is generated (default: the repository's demo/)."),
     ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(help="A client of the zoo instead of the demo, e.g. growing, b2c, english_usd."),
+    ] = None,
+    language: Annotated[
+        str | None, typer.Option(help="Report language, ru or en (default: the client's own).")
+    ] = None,
 ) -> None:
     """Generate the built-in demo client and run the whole playbook on it."""
     from .console import Progress
@@ -139,12 +146,22 @@ def demo(
     from .demo.folder import demo_folder
     from .engine.runner import run
 
-    engagement = engagement or demo_folder()  # the folder the notebooks' engagement = "demo" opens
+    if profile is not None:
+        from .demo.zoo import check_profile
+
+        check_profile(profile)
+    if language not in (None, "ru", "en"):
+        raise ConfigError("--language: the report language must be ru or en", value=language)
+    if engagement is None:  # the folder the notebooks' engagement = "demo" opens; a variant beside it
+        engagement = demo_folder()
+        suffix = "-".join(filter(None, [profile, language]))
+        engagement = engagement.with_name(f"{engagement.name}-{suffix}") if suffix else engagement
     if (engagement / "engagement.yaml").is_file():
         _progress(f"demo engagement: {engagement.resolve()} (already generated)")
     else:
         start = time.perf_counter()
-        generate_demo(engagement)
+        variant = {k: v for k, v in (("profile", profile), ("language", language)) if v is not None}
+        generate_demo(engagement, **variant)  # the demo itself: generate_demo(engagement), as before
         _progress(f"demo engagement: {engagement.resolve()} ({time.perf_counter() - start:.1f} s)")
     _note_earlier_runs(engagement)
     with Progress() as progress:
@@ -231,7 +248,14 @@ def validate(
     checked = preflight(eng, intake, week=week)
     lang = eng.language
     console.show(console.accounting_table(intake.accounting, lang=lang))
-    summary = quality_summary(intake, as_of=eng.as_of, lang=lang)
+    summary = quality_summary(
+        intake,
+        as_of=eng.as_of,
+        window_months=eng.window_months,
+        settings=eng.intake.quality,
+        lang=lang,
+        currency=eng.currency,
+    )
     typer.echo("")
     if len(summary):
         console.show(console.quality_table(summary, lang=lang))

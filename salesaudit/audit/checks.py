@@ -10,12 +10,12 @@ turns both into sentences; :mod:`salesaudit.audit.scorecard` is the public entry
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ..exceptions import DataError
-from . import checks_clients, checks_funnel, checks_people, checks_plans
+from . import checks_clients, checks_funnel, checks_people, checks_plans, claims
 from .rules import (
     ANSWER_STATUS,
     CHECKS,
@@ -25,6 +25,7 @@ from .rules import (
     Check,
     CheckInputs,
     Reading,
+    nonempty,
     resolve_thresholds,
     warned_months,
     worst,
@@ -211,8 +212,11 @@ class HeadlineDecision:
     (``agree``/``disagree``; "" when a side is unknown), the data checks whose evidence is quoted
     (``quoted``: the failing ones, else all of them), the supporting check quoted after them
     (``support``: the first failing one, if any), the missed months the weekly view warned of
-    (``warned``: count and mean weeks of warning; monthly cadence only, None when there are none) and
-    the interview answers given (``answered``: question, answer, note)."""
+    (``warned``: count and mean weeks of warning; monthly cadence only, None when there are none),
+    the interview answers given (``answered``: question, answer, note), the department's missed
+    months of the backtest (``missed``: the figures of a ``count`` claim; monthly cadence only, None
+    without a backtest), ``data_status`` (the worst status of the data side before
+    ``data_can_clear`` applies) and the ``figures`` its ``headline`` claim is re-checked from."""
 
     headline_id: str
     status: str
@@ -221,6 +225,9 @@ class HeadlineDecision:
     support: tuple[str, ...]
     warned: tuple[int, float] | None
     answered: tuple[tuple[str, str, str], ...]
+    missed: dict | None = None
+    data_status: str = "unknown"
+    figures: dict = field(default_factory=dict)
 
     @property
     def present(self) -> bool:
@@ -229,38 +236,84 @@ class HeadlineDecision:
 
 
 def combine(data: str, answer: str) -> tuple[str, str]:
-    """Status and agreement ("agree"/"disagree"/"") of a headline from its two sides.
+    """Status and agreement ("agree"/"disagree"/"") of a headline from its two sides (the status:
+    the rule of :func:`salesaudit.audit.claims.combine`).
 
     Examples
     --------
     >>> combine("problem", "warning"), combine("ok", "problem"), combine("unknown", "ok")
     (('problem', 'agree'), ('warning', 'disagree'), ('ok', ''))
     """
+    status = claims.combine(data, answer)
     if data == "unknown" or answer == "unknown":
-        return (answer if data == "unknown" else data), ""
-    d, a = RANK[data], RANK[answer]
-    if min(d, a) >= 1:
-        return ("problem" if max(d, a) == 2 else "warning"), "agree"
-    if max(d, a) == 0:
-        return "ok", "agree"
-    return "warning", "disagree"
+        return status, ""
+    return status, "agree" if (RANK[data] >= 1) == (RANK[answer] >= 1) else "disagree"
+
+
+def missed_months(backtest: pd.DataFrame | None, *, hard: float) -> dict | None:
+    """The department's missed months of the backtest as the figures of a ``count`` claim: ``count``
+    and ``items`` (the months), ``attainments``, ``warned`` (missed months the weekly view flagged at
+    least a week ahead), ``below_hard`` (attainment below ``hard``), ``problem_count`` (warned or below
+    ``hard``), ``warning_count`` (every missed month: a month lost is never ok) and ``ok_as`` unknown
+    (no missed month does not show that the month is controlled weekly). None without a backtest.
+
+    Examples
+    --------
+    >>> bt = pd.DataFrame({"level": "department", "period": ["2026-01", "2026-02", "2026-03"],
+    ...     "plan": 100.0, "fact": [77.0, 120.0, 80.0], "missed": [True, False, True],
+    ...     "flagged": False, "weeks_of_warning": pd.NA})
+    >>> f = missed_months(bt, hard=0.7)
+    >>> f["count"], f["items"], f["problem_count"], claims.decide("count", f)
+    (2, '2026-01;2026-03', 0, 'warning')
+    """
+    if not nonempty(backtest, "level", "missed", "flagged", "weeks_of_warning"):
+        return None
+    dept = backtest[backtest["level"] == "department"]
+    missed = dept[dept["missed"].astype(bool)]
+    warned = warned_months(backtest)
+    if "attainment" in missed.columns:
+        attainment = missed["attainment"].astype(float)
+    elif {"plan", "fact"} <= set(missed.columns):
+        attainment = missed["fact"].astype(float) / missed["plan"].astype(float)
+    else:
+        attainment = pd.Series(float("nan"), index=missed.index)
+    periods = missed["period"].astype(str) if "period" in missed.columns else missed.index.astype(str)
+    below = attainment < hard
+    flagged = missed.index.isin(warned.index) if warned is not None else below & False
+    return {
+        "count": len(missed),
+        "items": ";".join(periods),
+        "attainments": ";".join(f"{a:.4f}" for a in attainment),
+        "warned": int(flagged.sum()),
+        "below_hard": int(below.sum()),
+        "hard": float(hard),
+        "problem_count": int((flagged | below).sum()),
+        "warning_count": len(missed),
+        "ok_as": "unknown",
+    }
 
 
 def decide_headline(
-    headline_id: str, by_id: pd.DataFrame, *, answers: Mapping, backtest: pd.DataFrame | None
+    headline_id: str,
+    by_id: pd.DataFrame,
+    *,
+    answers: Mapping,
+    backtest: pd.DataFrame | None,
+    thresholds: Mapping[str, float] | None = None,
 ) -> HeadlineDecision:
     """One headline of :data:`~salesaudit.audit.rules.HEADLINES` from the checks' ``data_status``
     (``by_id``: the findings indexed by check id) and the interview answers; the rule is
-    :func:`salesaudit.audit.scorecard.headline_findings`'."""
+    :func:`salesaudit.audit.scorecard.headline_findings`' (and the claim rule ``headline``)."""
     spec = HEADLINES[headline_id]
     data_ids = [i for i in spec["data"] if i in by_id.index]
-    data_statuses = [by_id.at[i, "data_status"] for i in data_ids]
-    failing = [i for i in data_ids if by_id.at[i, "data_status"] in ("warning", "problem")]
-    warned = None
+    figures: dict = {f"data.{i}": str(by_id.at[i, "data_status"]) for i in data_ids}
+    failing = [i for i in data_ids if by_id.at[i, "data_status"] in FAILING]
+    warned, missed = None, None
     if headline_id == "monthly_cadence":
-        months = warned_months(backtest)
-        if months is not None:
-            data_statuses.append("problem" if len(months) else "ok")
+        missed = missed_months(backtest, hard=resolve_thresholds(thresholds)["hard_attainment"])
+        if missed is not None:
+            figures["data.missed_months"] = claims.decide("count", missed)
+            months = warned_months(backtest)
             if len(months):
                 warned = (len(months), float(months["weeks_of_warning"].astype(float).mean()))
     support = [i for i in spec["support"] if i in by_id.index and by_id.at[i, "data_status"] in FAILING]
@@ -268,10 +321,14 @@ def decide_headline(
     for q in spec["answers"]:
         item = answers.get(q) or {}
         a = str(item.get("answer", "unknown"))
+        figures[f"answer.{q}"] = a
         answer_statuses.append(ANSWER_STATUS.get(a, "unknown"))
         if a != "unknown":
             answered.append((q, a, str(item.get("note") or "").strip()))
-    status, agreement = combine(worst(data_statuses), worst(answer_statuses))
+    figures["data_can_clear"] = int(spec["data_can_clear"])
+    data_status = worst(v for k, v in figures.items() if k.startswith("data."))
+    side = "unknown" if data_status == "ok" and not spec["data_can_clear"] else data_status
+    status, agreement = combine(side, worst(answer_statuses))
     return HeadlineDecision(
         headline_id=headline_id,
         status=status,
@@ -280,14 +337,22 @@ def decide_headline(
         support=tuple(support[:1]),
         warned=warned,
         answered=tuple(answered),
+        missed=missed,
+        data_status=data_status,
+        figures=figures,
     )
 
 
 def decide_headlines(
-    findings: pd.DataFrame, *, answers: Mapping | None = None, backtest: pd.DataFrame | None = None
+    findings: pd.DataFrame,
+    *,
+    answers: Mapping | None = None,
+    backtest: pd.DataFrame | None = None,
+    thresholds: Mapping[str, float] | None = None,
 ) -> list[HeadlineDecision]:
     """Every headline of :data:`~salesaudit.audit.rules.HEADLINES`, in order, decided from
-    ``findings`` (check_id, data_status) and the answers.
+    ``findings`` (check_id, data_status) and the answers (``thresholds``: ``hard_attainment`` judges
+    the missed months of the backtest).
 
     Examples
     --------
@@ -298,4 +363,7 @@ def decide_headlines(
     """
     by_id = findings.set_index("check_id")
     answers = answers or {}
-    return [decide_headline(hid, by_id, answers=answers, backtest=backtest) for hid in HEADLINES]
+    return [
+        decide_headline(hid, by_id, answers=answers, backtest=backtest, thresholds=thresholds)
+        for hid in HEADLINES
+    ]

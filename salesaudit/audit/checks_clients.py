@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .rules import CheckInputs, Reading, level_high, level_low, nonempty
+from .claims import COVERAGE_GRACE_DAYS, decide, fully_covered
+from .rules import CheckInputs, Reading, coverage_figures, level_high, level_low, nonempty
 
 
 def buying(c: CheckInputs) -> pd.DataFrame | None:
@@ -37,7 +38,16 @@ def register(c: CheckInputs) -> Reading | None:
     status = level_low(owned, c.th["register_ok"], c.th["register_warning"])
     if status == "ok" and shared >= c.th["shared_warning"]:
         status = "warning"
-    return Reading(status, float(owned), {"owned": owned, "shared": shared})
+    figures = {
+        "owned": owned,
+        "shared": shared,
+        "value": owned,
+        "ok": c.th["register_ok"],
+        "warning": c.th["register_warning"],
+        "also_value": shared,
+        "also_warning": c.th["shared_warning"],
+    }
+    return Reading(status, float(owned), figures, kind="threshold_low")
 
 
 def concentration(c: CheckInputs) -> Reading | None:
@@ -53,13 +63,22 @@ def concentration(c: CheckInputs) -> Reading | None:
     status = level_high(top1, c.th["top1_warning"], c.th["top1_problem"])
     if status == "ok" and top20 >= c.th["top20_warning"]:
         status = "warning"
-    return Reading(status, top1, {"top20": top20, "top1": top1})
+    figures = {
+        "top20": top20,
+        "top1": top1,
+        "value": top1,
+        "warning": c.th["top1_warning"],
+        "problem": c.th["top1_problem"],
+        "also_value": top20,
+        "also_warning": c.th["top20_warning"],
+    }
+    return Reading(status, top1, figures, kind="threshold_high")
 
 
 def abc(c: CheckInputs) -> Reading | None:
-    """The audit's ABC/XYZ (always computable from sales): ok, or a warning when A revenue comes
-    mostly (``erratic_a_warning``) from erratic (Z) clients; the interview says whether the client
-    segments."""
+    """The audit's ABC/XYZ (always computable from sales): a warning when A revenue comes mostly
+    (``erratic_a_warning``) from erratic (Z) clients, else unknown — that the audit can rank the
+    clients does not show that the company segments them: the interview says whether it does."""
     paying = buying(c)
     if paying is None or not len(paying) or "abc_class" not in paying.columns:
         return None
@@ -70,14 +89,17 @@ def abc(c: CheckInputs) -> Reading | None:
         if "xyz_class" in a and len(a)
         else 0.0
     )
-    status = "warning" if z >= c.th["erratic_a_warning"] else "ok"
+    status = "warning" if z >= c.th["erratic_a_warning"] else "unknown"
     figures = {
         "a_clients": len(a),
         "client_share": len(a) / len(paying),
         "revenue_share": a["revenue"].sum() / total,
         "z_share": z,
+        "value": z,
+        "warning": c.th["erratic_a_warning"],
+        "ok_as": "unknown",
     }
-    return Reading(status, float(z), figures)
+    return Reading(status, float(z), figures, kind="threshold_high")
 
 
 def d_effort(c: CheckInputs) -> Reading | None:
@@ -90,7 +112,14 @@ def d_effort(c: CheckInputs) -> Reading | None:
     d = c.clients["segment"] == "D"
     share = float(acts[d].sum() / acts.sum())
     status = level_high(share, c.th["d_effort_warning"], c.th["d_effort_problem"])
-    return Reading(status, share, {"d_clients": int(d.sum()), "share": share})
+    figures = {
+        "d_clients": int(d.sum()),
+        "share": share,
+        "value": share,
+        "warning": c.th["d_effort_warning"],
+        "problem": c.th["d_effort_problem"],
+    }
+    return Reading(status, share, figures, kind="threshold_high")
 
 
 def potential(c: CheckInputs) -> Reading | None:
@@ -100,10 +129,17 @@ def potential(c: CheckInputs) -> Reading | None:
     if paying is None or not len(paying) or c.register is None:
         return None
     if "potential" not in c.register.columns:
-        return Reading("problem", 0.0, case="no_column")
+        limits = {"value": 0.0, "ok": c.th["potential_ok"], "warning": c.th["potential_warning"]}
+        return Reading("problem", 0.0, limits, case="no_column", kind="threshold_low")
     filled = float((paying["potential"].fillna(0) > 0).mean()) if "potential" in paying else 0.0
     status = level_low(filled, c.th["potential_ok"], c.th["potential_warning"])
-    return Reading(status, filled, {"filled": filled}, case="filled")
+    figures = {
+        "filled": filled,
+        "value": filled,
+        "ok": c.th["potential_ok"],
+        "warning": c.th["potential_warning"],
+    }
+    return Reading(status, filled, figures, case="filled", kind="threshold_low")
 
 
 def dormant(c: CheckInputs) -> Reading | None:
@@ -116,15 +152,21 @@ def dormant(c: CheckInputs) -> Reading | None:
     total = cl.loc[cl["revenue"] > 0, "revenue"].sum()
     revenue = cl.loc[a | b, "revenue"].sum()
     if not (a | b).any():
-        return Reading("ok", 0.0, case="none")
+        return Reading(
+            "ok", 0.0, {"count": 0, "problem_count": 0, "warning_count": 0}, case="none", kind="count"
+        )
     status = "problem" if a.any() else "warning"
     figures = {
         "a": int(a.sum()),
         "b": int(b.sum()),
         "revenue": revenue,
         "share": revenue / total if total > 0 else 0,
+        "count": int((a | b).sum()),
+        "problem_count": int(a.sum()),
+        "warning_count": int(b.sum()),
     }
-    return Reading(status, float(revenue / total) if total > 0 else 0.0, figures, case="found")
+    value = float(revenue / total) if total > 0 else 0.0
+    return Reading(status, value, figures, case="found", kind="count")
 
 
 def has_previous(cl: pd.DataFrame) -> bool:
@@ -134,11 +176,15 @@ def has_previous(cl: pd.DataFrame) -> bool:
 
 def migration(c: CheckInputs) -> Reading | None:
     """Share of last window's A/B revenue with clients that left or fell to C/D:
-    ``migration_warning`` / ``migration_problem``."""
+    ``migration_warning`` / ``migration_problem``; unknown (``case`` "partial") when the data cover
+    the previous window only in part."""
     if not nonempty(c.clients, "prev_class", "abc_class", "lost", "prev_revenue") or not has_previous(
         c.clients
     ):
         return None
+    cover = covered(c)
+    if not fully_covered(cover, "before"):
+        return Reading("unknown", float("nan"), cover, case="partial")
     cl = c.clients
     prev = cl[cl["prev_class"].isin(["A", "B"])]
     rank = {"A": 0, "B": 1, "C": 2, "D": 3}
@@ -148,33 +194,51 @@ def migration(c: CheckInputs) -> Reading | None:
     base = prev["prev_revenue"].sum()
     share = float(prev.loc[fell, "prev_revenue"].sum() / base) if base > 0 else 0.0
     status = level_high(share, c.th["migration_warning"], c.th["migration_problem"])
-    return Reading(status, share, {"share": share, "count": int(fell.sum()), "total": len(prev)})
+    figures = {
+        "share": share,
+        "count": int(fell.sum()),
+        "total": len(prev),
+        "value": share,
+        "warning": c.th["migration_warning"],
+        "problem": c.th["migration_problem"],
+    }
+    return Reading(status, share, figures, kind="threshold_high")
 
 
 def churn_new(c: CheckInputs) -> Reading | None:
-    """Lost clients per month against new ones: more lost -> problem; at least ``churn_warning``
-    times as many -> warning."""
-    if not nonempty(c.clients, "prev_class", "lost", "revenue", "prev_revenue") or not has_previous(
-        c.clients
-    ):
+    """Buying clients (net revenue > 0) in the analysis window against the window before, and the
+    clients that started (``gained``: new or returning) and stopped (``lost``) buying between the two
+    — one measure over the same two windows, so ``after = before + gained - lost``. Unknown when the
+    data cover the earlier window only in part (``case`` "partial"); else the rule ``churn`` of
+    :mod:`salesaudit.audit.claims`: nothing moved -> ok, more lost than gained -> problem, lost at
+    least ``churn_warning`` × gained -> warning."""
+    if not nonempty(c.clients, "revenue", "prev_revenue") or not has_previous(c.clients):
         return None
     cl = c.clients
+    now, before = cl["revenue"] > 0, cl["prev_revenue"] > 0
     months = c.window_months
-    new = float((cl["prev_class"] == "new").sum()) / months
-    lost = float(cl["lost"].astype(bool).sum()) / months
-    if lost > new:
-        status = "problem"
-    elif lost >= c.th["churn_warning"] * new:
-        status = "warning"
-    else:
-        status = "ok"
     figures = {
-        "new": new,
-        "lost": lost,
-        "now": int((cl["revenue"] > 0).sum()),
-        "before": int((cl["prev_revenue"] > 0).sum()),
+        "before": int(before.sum()),
+        "after": int(now.sum()),
+        "gained": int((now & ~before).sum()),
+        "lost": int((before & ~now).sum()),
+        "months": months,
+        "churn_warning": c.th["churn_warning"],
+        **covered(c),
     }
-    return Reading(status, lost - new, figures)
+    figures |= {"gained_month": figures["gained"] / months, "lost_month": figures["lost"] / months}
+    status = decide("churn", figures)
+    case = "partial" if status == "unknown" else "shrank" if figures["lost"] > figures["gained"] else ""
+    case = case or ("grew" if figures["gained"] > figures["lost"] else "flat")
+    return Reading(status, float(figures["lost"] - figures["gained"]), figures, case=case, kind="churn")
+
+
+def covered(c: CheckInputs) -> dict:
+    """How far the sales data cover the analysis window and the one before it
+    (:func:`~salesaudit.audit.rules.coverage_figures`)."""
+    return coverage_figures(
+        c.sales, as_of=c.as_of, window_months=c.window_months, grace_days=COVERAGE_GRACE_DAYS
+    )
 
 
 def why_a_buy(c: CheckInputs) -> Reading | None:

@@ -37,8 +37,11 @@ def conversion(c: CheckInputs) -> Reading | None:
         "high_manager": high["manager"],
         "stage": stage.index[0] if len(stage) else None,
         "stage_share": stage.iloc[0] / stage.sum() if len(stage) else None,
+        "value": spread,
+        "warning": c.th["win_rate_spread_warning"],
+        "problem": c.th["win_rate_spread_problem"],
     }
-    return Reading(status, spread, figures)
+    return Reading(status, spread, figures, kind="threshold_high")
 
 
 def stale(c: CheckInputs) -> Reading | None:
@@ -52,7 +55,15 @@ def stale(c: CheckInputs) -> Reading | None:
     stale_amount = float(c.stale["amount"].sum()) if len(c.stale) else 0.0
     share = stale_amount / open_amount if open_amount > 0 else 0.0
     status = level_high(share, c.th["stale_warning"], c.th["stale_problem"])
-    return Reading(status, share, {"count": len(c.stale), "amount": stale_amount, "share": share})
+    figures = {
+        "count": len(c.stale),
+        "amount": stale_amount,
+        "share": share,
+        "value": share,
+        "warning": c.th["stale_warning"],
+        "problem": c.th["stale_problem"],
+    }
+    return Reading(status, share, figures, kind="threshold_high")
 
 
 KINDS = ("calls", "meetings", "proposals")
@@ -93,8 +104,14 @@ def activity(c: CheckInputs) -> Reading | None:
         status = "warning"
     else:
         status = "ok"
-    figures = {"weeks": len(weeks), "dept": dept, "threshold": threshold, "below": list(below.items())}
-    return Reading(status, dept, figures)
+    figures = {
+        "weeks": len(weeks),
+        "dept": dept,
+        "threshold": threshold,
+        "below": list(below.items()),
+        "below_count": len(below),
+    }
+    return Reading(status, dept, figures, kind="activity")
 
 
 def deal_size_cycle(c: CheckInputs) -> Reading | None:
@@ -125,8 +142,16 @@ def deal_size_cycle(c: CheckInputs) -> Reading | None:
         return None
     cycles = _won_cycle_days(c)
     if not len(cycles):
-        return Reading("warning", float(avg.iloc[0]), {"deals": list(avg.items())}, case="no_cycle")
-    return Reading("ok", float(avg.iloc[0]), {"deals": list(avg.items()), "cycles": list(cycles.items())})
+        figures = {"deals": list(avg.items()), "value": 0, "ok": 1, "warning": 0}
+        return Reading("warning", float(avg.iloc[0]), figures, case="no_cycle", kind="threshold_low")
+    figures = {
+        "deals": list(avg.items()),
+        "cycles": list(cycles.items()),
+        "value": len(cycles),
+        "ok": 1,
+        "warning": 0,
+    }
+    return Reading("ok", float(avg.iloc[0]), figures, kind="threshold_low")
 
 
 def _won_cycle_days(c: CheckInputs) -> pd.Series:
@@ -150,15 +175,16 @@ def coverage(c: CheckInputs) -> Reading | None:
         return None
     dept = cov[cov["level"] == "department"].iloc[0]
     if pd.isna(dept["coverage"]):
-        return Reading("ok", float("nan"), case="met")
+        return Reading("ok", float("nan"), {"coverage": None}, case="met", kind="coverage")
     ratio = float(dept["coverage"] / dept["required_coverage"]) if dept["required_coverage"] > 0 else 0.0
     status = level_low(ratio, 1.0, c.th["coverage_warning"])
     figures = {
         "coverage": dept["coverage"],
         "required": dept["required_coverage"],
         "remaining": dept.get("remaining_plan", np.nan),
+        "warning": c.th["coverage_warning"],
     }
-    return Reading(status, float(dept["coverage"]), figures, case="gap")
+    return Reading(status, float(dept["coverage"]), figures, case="gap", kind="coverage")
 
 
 CRM_FIELDS = {"pipeline": ("client_id", "created", "expected_close"), "activities": ("client_id",)}
@@ -189,4 +215,14 @@ def crm_quality(c: CheckInputs) -> Reading | None:
     status = level_low(fill, c.th["fill_ok"], c.th["fill_problem"])
     if status == "ok" and dups:
         status = "warning"
-    return Reading(status, fill, {"fill": fill, "fields": fields, "duplicates": dups})
+    figures = {
+        "fill": fill,
+        "fields": fields,
+        "duplicates": dups,
+        "value": fill,
+        "ok": c.th["fill_ok"],
+        "warning": c.th["fill_problem"],
+        "also_value": dups,
+        "also_warning": 1,
+    }
+    return Reading(status, fill, figures, kind="threshold_low")

@@ -17,8 +17,8 @@ def weekly_plans(c: CheckInputs) -> Reading | None:
         return None
     monthly = c.targets["period"].astype(str).str.len().eq(7).any()
     if monthly:
-        return Reading("warning", 0.0, case="monthly")
-    return Reading("problem", 0.0, case="yearly")
+        return Reading("warning", 0.0, {"finest": "month"}, case="monthly", kind="finest_period")
+    return Reading("problem", 0.0, {"finest": "year"}, case="yearly", kind="finest_period")
 
 
 def forecast(c: CheckInputs) -> Reading | None:
@@ -43,7 +43,15 @@ def forecast(c: CheckInputs) -> Reading | None:
         return None
     error = float(((at_mid[both] - last[both]).abs() / last[both]).mean())
     status = level_high(error, c.th["forecast_warning"], c.th["forecast_problem"])
-    return Reading(status, error, {"error": error, "months": len(both), "warned": warning_weeks(c.backtest)})
+    figures = {
+        "error": error,
+        "months": len(both),
+        "warned": warning_weeks(c.backtest),
+        "value": error,
+        "warning": c.th["forecast_warning"],
+        "problem": c.th["forecast_problem"],
+    }
+    return Reading(status, error, figures, kind="threshold_high")
 
 
 def warning_weeks(backtest: pd.DataFrame | None) -> tuple[int, float] | None:
@@ -106,7 +114,13 @@ def ramp(c: CheckInputs) -> Reading | None:
             )
             found.append({"case": "not_yet", "manager": name, "months": tenure, "share": share})
     value = float(max(months_to_ramp)) if months_to_ramp else float("nan")
-    return Reading(worst(statuses), value, {"hires": found})
+    figures = {
+        "hires": found,
+        "reached": ",".join(str(h["month"]) for h in found if h["case"] == "reached"),
+        "not_yet": ",".join(str(h["months"]) for h in found if h["case"] == "not_yet"),
+        "ramp_months": expected,
+    }
+    return Reading(worst(statuses), value, figures, kind="ramp")
 
 
 def turnover(c: CheckInputs) -> Reading | None:
@@ -125,4 +139,12 @@ def turnover(c: CheckInputs) -> Reading | None:
     avg = (headcount(start) + headcount(c.as_of)) / 2
     rate = leavers / avg if avg > 0 else 0.0
     status = level_high(rate, c.th["turnover_warning"], c.th["turnover_problem"])
-    return Reading(status, rate, {"left": leavers, "headcount": avg, "rate": rate})
+    figures = {
+        "left": leavers,
+        "headcount": avg,
+        "rate": rate,
+        "value": rate,
+        "warning": c.th["turnover_warning"],
+        "problem": c.th["turnover_problem"],
+    }
+    return Reading(status, rate, figures, kind="threshold_high")

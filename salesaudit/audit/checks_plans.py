@@ -20,18 +20,26 @@ def written_plan(c: CheckInputs) -> Reading | None:
     in_year = tg[tg["period"].astype(str).str.startswith(year)] if len(tg) else tg
     if not len(in_year):
         last = tg["period"].astype(str).str[:4].max() if len(tg) else "—"
-        return Reading("problem", 0.0, {"year": year, "last": last}, case="none")
+        return Reading(
+            "problem",
+            0.0,
+            {"year": year, "last": last, "covered": 0, "total": 0},
+            case="none",
+            kind="share_of_all",
+        )
     has_manager = "manager" in in_year.columns and in_year["manager"].notna().any()
     if not has_manager:
         amount = in_year["amount"].sum()
-        return Reading("problem", 0.0, {"year": year, "amount": amount}, case="department_only")
+        figures = {"year": year, "amount": amount, "covered": 0, "total": 0}
+        return Reading("problem", 0.0, figures, case="department_only", kind="share_of_all")
     active = active_managers(c)
     planned = set(in_year["manager"].dropna().astype(str))
     total = len(active) if active else len(planned)
     covered = len(planned & set(active)) if active else len(planned)
     share = covered / total if total else 0.0
     status = "ok" if share >= 1 else "warning"
-    return Reading(status, share, {"year": year, "covered": covered, "total": total}, case="managers")
+    figures = {"year": year, "covered": covered, "total": total}
+    return Reading(status, share, figures, case="managers", kind="share_of_all")
 
 
 def active_managers(c: CheckInputs) -> list[str]:
@@ -66,8 +74,14 @@ def reconciliation(c: CheckInputs) -> Reading | None:
     d, m = dept[both], man[both]
     gap = (m - d).abs() / d.where(d != 0)
     bad = gap > c.th["reconcile_tolerance"]
+    limits = {
+        "warning": c.th["reconcile_tolerance"],
+        "problem": c.th["reconcile_problem"],
+        "strict": "warning",
+    }
     if not bad.any():
-        return Reading("ok", 0.0, {"periods": len(both)}, case="ok")
+        figures = {"periods": len(both), "value": float(gap.fillna(0).max()), **limits}
+        return Reading("ok", 0.0, figures, case="ok", kind="threshold_high")
     worst_period = gap.idxmax()
     status = "problem" if gap.max() >= c.th["reconcile_problem"] else "warning"
     figures = {
@@ -77,8 +91,10 @@ def reconciliation(c: CheckInputs) -> Reading | None:
         "sum": m[worst_period],
         "dept": d[worst_period],
         "gap": m[worst_period] / d[worst_period] - 1,
+        "value": float(gap.max()),
+        **limits,
     }
-    return Reading(status, float(gap.max()), figures, case="gap")
+    return Reading(status, float(gap.max()), figures, case="gap", kind="threshold_high")
 
 
 def attainment_spread(c: CheckInputs) -> Reading | None:
@@ -107,8 +123,12 @@ def attainment_spread(c: CheckInputs) -> Reading | None:
         "soft": c.th["soft_attainment"],
         "hard": c.th["hard_attainment"],
         "median": float(att.median()),
+        "value": share,
+        "warning": c.th["spread_warning"],
+        "problem": c.th["spread_problem"],
+        "strict": "problem",  # "most" means more than half
     }
-    return Reading(status, share, figures)
+    return Reading(status, share, figures, kind="threshold_high")
 
 
 def seasonality(c: CheckInputs) -> Reading | None:
@@ -143,8 +163,11 @@ def seasonality(c: CheckInputs) -> Reading | None:
         "tmax": ts.max(),
         "smin": ss.min(),
         "smax": ss.max(),
+        "value": deviation,
+        "warning": c.th["seasonality_warning"],
+        "problem": c.th["seasonality_problem"],
     }
-    return Reading(status, deviation, figures)
+    return Reading(status, deviation, figures, kind="threshold_high")
 
 
 def pay_follows(c: CheckInputs) -> Reading | None:
@@ -168,5 +191,11 @@ def pay_follows(c: CheckInputs) -> Reading | None:
         status = "warning"
     else:
         status = "ok"
-    figures = {"variable": share, "above": above, "total": total, "income": c.comfortable_income}
-    return Reading(status, share, figures)
+    figures = {
+        "variable": share,
+        "above": above,
+        "total": total,
+        "income": c.comfortable_income,
+        "variable_min": c.th["variable_pay_min"],
+    }
+    return Reading(status, share, figures, kind="pay")

@@ -8,23 +8,39 @@ import pandas as pd
 
 from ..exceptions import SalesAuditError
 from ..frames import analysis_window  # one definition of the window for every stage
+from .claims import COVERAGE_GRACE_DAYS, decide
+from .rules import coverage_figures
 
 
 def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.DataFrame:
     """Headline numbers over the analysis window.
 
+    ``growth`` compares the window's revenue with the window before; when the data cover either
+    window only in part (:func:`growth_figures`) there is no growth figure (NaN) and a row
+    ``prev_days`` says for how many days of the earlier window there are data.
+
     Returns
     -------
     DataFrame with columns ``figure`` (an id), ``value``, ``kind`` (money/int/percent/date).
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2025-05-04", "2026-03-02"]),
+    ...                       "client_id": ["c1", "c1"], "amount": [100.0, 300.0]})
+    >>> f = key_figures(sales, as_of="2026-11-25").set_index("figure")["value"]
+    >>> bool(pd.isna(f["growth"])), f["prev_days"]  # May 4 - October 31 of the previous window
+    (True, 181)
     """
     start, end = analysis_window(as_of=as_of, window_months=window_months)
     win = sales[(sales["date"] >= start) & (sales["date"] <= end)]
-    prev = sales[(sales["date"] >= start - pd.DateOffset(months=window_months)) & (sales["date"] < start)]
-    revenue = float(win["amount"].sum())
-    prev_revenue = float(prev["amount"].sum())
+    change = growth_figures(sales, as_of=as_of, window_months=window_months)
     rows = [
-        ("revenue", revenue, "money"),
-        ("growth", revenue / prev_revenue - 1 if prev_revenue > 0 else float("nan"), "percent"),
+        ("revenue", change["after"], "money"),
+        ("growth", growth(change), "percent"),
+    ]
+    if decide("change", change) == "unknown":
+        rows.append(("prev_days", change["before_days"], "int"))
+    rows += [
         ("clients", int(win.loc[win["amount"] > 0, "client_id"].nunique()), "int"),
         ("managers", int(win["manager"].nunique()) if "manager" in win else float("nan"), "int"),
         ("lines", int(len(win)), "int"),
@@ -32,6 +48,27 @@ def key_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> pd.Da
         ("history_to", sales["date"].max(), "date"),
     ]
     return pd.DataFrame(rows, columns=["figure", "value", "kind"])
+
+
+def growth_figures(sales: pd.DataFrame, *, as_of, window_months: int = 12) -> dict:
+    """Net revenue of the analysis window (``after``) and of the window before (``before``), and how
+    many days of each the data cover: the figures of a ``change`` claim
+    (:mod:`salesaudit.audit.claims`; a window missing more than
+    :data:`~salesaudit.audit.claims.COVERAGE_GRACE_DAYS` days is partly covered)."""
+    cover = coverage_figures(sales, as_of=as_of, window_months=window_months, grace_days=COVERAGE_GRACE_DAYS)
+    start, end = analysis_window(as_of=as_of, window_months=window_months)
+    prev_start, _ = analysis_window(as_of=as_of, window_months=window_months, offset=1)
+    after = float(sales.loc[(sales["date"] >= start) & (sales["date"] <= end), "amount"].sum())
+    before = float(sales.loc[(sales["date"] >= prev_start) & (sales["date"] < start), "amount"].sum())
+    return {"before": before, "after": after, **cover}
+
+
+def growth(change: dict) -> float:
+    """``after / before - 1`` of :func:`growth_figures`; NaN when a window is partly covered or
+    ``before`` is not positive (no growth claim)."""
+    if decide("change", change) == "unknown" or not change["before"] > 0:
+        return float("nan")
+    return change["after"] / change["before"] - 1
 
 
 @dataclass
@@ -95,7 +132,14 @@ def gather_inputs(session, week: str | None = None) -> AuditInputs:
     results |= _pipeline_results(s, deals, results.pop("week"), attempt)
     checks_quality = attempt(
         "data quality",
-        lambda: quality.quality_checks(s.intake.tables, s.intake.rejected, names=s.intake.names),
+        lambda: quality.quality_checks(
+            s.intake.tables,
+            s.intake.rejected,
+            names=s.intake.names,
+            as_of=s.as_of,
+            window_months=s.eng.window_months,
+            settings=s.eng.intake.quality,
+        ),
     )
     checks = {
         "sales": sales,

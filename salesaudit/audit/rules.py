@@ -122,13 +122,15 @@ HEADLINES: dict[str, dict] = {
         "data": ("plans.written_plan",),
         "answers": ("plans.written_plan",),
         "support": ("plans.pay_follows_attainment", "plans.attainment_spread"),
+        "data_can_clear": True,
         "anchor": "plan",
         "section": "plan.title",
     },
     "no_segmentation": {
-        "data": ("clients.register", "clients.potential", "clients.dormant_ab"),
+        "data": ("clients.register", "clients.potential"),
         "answers": ("clients.segmentation", "clients.why_a_buy"),
-        "support": ("clients.d_effort",),
+        "support": ("clients.dormant_ab", "clients.d_effort"),
+        "data_can_clear": False,
         "anchor": "clients",
         "section": "clients.title",
     },
@@ -136,12 +138,16 @@ HEADLINES: dict[str, dict] = {
         "data": ("cadence.weekly_plans",),
         "answers": ("cadence.weekly_meeting", "cadence.weekly_plans"),
         "support": ("cadence.forecast_accuracy",),
+        "data_can_clear": False,
         "anchor": "weekly",
         "section": "tracking.title",
     },
 }
 """The three failures the audit exists to expose: the checks whose data and answers decide each one,
-the checks quoted as further evidence, and the report section (anchor) that fixes it."""
+the checks quoted as further evidence, whether the data alone can show the practice is in place
+(``data_can_clear``: targets per manager show a plan; no table shows that a company segments its
+clients or reviews sales weekly — there an ok needs the interview), and the report section (anchor)
+that fixes it."""
 
 FAILING: tuple[str, ...] = ("warning", "problem")
 """The statuses that point to a failure."""
@@ -237,8 +243,10 @@ class CheckInputs:
 @dataclass(frozen=True)
 class Reading:
     """What the data side of one check found: ``status``, the evidence figure ``value`` (NaN when
-    none), which of the check's sentences tells it (``case``; "" when the check has one) and the
-    ``figures`` that sentence quotes — numbers, names, periods, never text in a language.
+    none), which of the check's sentences tells it (``case``; "" when the check has one), the
+    ``figures`` that sentence quotes — numbers, names, periods, never text in a language — and the
+    ``kind`` of rule (:data:`salesaudit.audit.claims.RULES`) that gives ``status`` from ``figures``
+    (which therefore hold the thresholds the rule used).
 
     A data side whose input is missing returns None instead (the check is then ``unknown``)."""
 
@@ -246,6 +254,7 @@ class Reading:
     value: float
     figures: dict = field(default_factory=dict)
     case: str = ""
+    kind: str = "undecided"
 
 
 def nonempty(df: pd.DataFrame | None, *columns: str) -> bool:
@@ -264,3 +273,41 @@ def warned_months(backtest: pd.DataFrame | None) -> pd.DataFrame | None:
         return None
     bt = backtest[(backtest["level"] == "department") & backtest["missed"].astype(bool)]
     return bt[bt["flagged"].astype(bool) & (bt["weeks_of_warning"].fillna(0).astype(float) >= 1)]
+
+
+def period_days(first, last, start: pd.Timestamp, end: pd.Timestamp) -> tuple[int, int]:
+    """(days of ``start``..``end`` inside the data's span ``first``..``last``, days of the period);
+    both ends included, (0, days) without data.
+
+    Examples
+    --------
+    >>> period_days(pd.Timestamp("2025-05-01"), pd.Timestamp("2026-10-31"),
+    ...             pd.Timestamp("2024-11-01"), pd.Timestamp("2025-10-31"))
+    (184, 365)
+    """
+    total = int((end - start).days) + 1
+    if first is None or last is None or pd.isna(first) or pd.isna(last):
+        return 0, total
+    lo, hi = max(pd.Timestamp(first).normalize(), start), min(pd.Timestamp(last).normalize(), end)
+    return max(int((hi - lo).days) + 1, 0), total
+
+
+def coverage_figures(sales: pd.DataFrame | None, *, as_of, window_months: int, grace_days: int) -> dict:
+    """How far the sales data cover the analysis window (``after``) and the one before it
+    (``before``): ``<which>_days``, ``<which>_period_days``, ``<which>_from``, ``<which>_to`` and
+    ``grace_days`` — the figures of the rules ``change`` and ``churn`` of :mod:`salesaudit.audit.claims`."""
+    from ..frames import analysis_window
+
+    dates = sales["date"] if nonempty(sales, "date") else pd.Series(dtype="datetime64[ns]")
+    first, last = (dates.min(), dates.max()) if len(dates) else (None, None)
+    out: dict = {"grace_days": int(grace_days)}
+    for which, offset in (("after", 0), ("before", 1)):
+        start, end = analysis_window(as_of=as_of, window_months=window_months, offset=offset)
+        days, total = period_days(first, last, start, end)
+        out |= {
+            f"{which}_from": start.strftime("%Y-%m-%d"),
+            f"{which}_to": end.strftime("%Y-%m-%d"),
+            f"{which}_days": days,
+            f"{which}_period_days": total,
+        }
+    return out

@@ -62,6 +62,7 @@ __all__ = [
     "MATURITY_COLUMNS",
     "STATUSES",
     "Check",
+    "audit_claims",
     "evaluate_checks",
     "headline_findings",
     "maturity_scores",
@@ -243,16 +244,21 @@ def headline_findings(
     answers: Mapping | None = None,
     backtest: pd.DataFrame | None = None,
     lang: str = "ru",
+    thresholds: Mapping[str, float] | None = None,
 ) -> pd.DataFrame:
     """The three headline failures of the playbook, each decided from data AND interview together.
 
     Decision: the data side is the worst ``data_status`` of the headline's data checks
-    (:data:`HEADLINES`; the evidence quotes those that fail, and the first failing supporting check) — for monthly cadence also a problem when the backtest shows a missed month the
-    weekly view flagged at least a week ahead; the interview side is the worst status of its answers.
-    Both sides known: **problem** when both point to the failure (each at least a warning) and one is a
-    problem; **warning** when one side points to it and the other does not (they disagree) or both only
-    warn; **ok** when neither does. One side known: its status. Neither: **unknown**. The failure is
-    ``present`` when the status is problem or warning.
+    (:data:`HEADLINES`; the evidence quotes those that fail, and the first failing supporting
+    check) — for monthly cadence also the department's missed months of the backtest: a problem when
+    the weekly view flagged one at least a week ahead or one fell below ``hard_attainment``, else a
+    warning for any missed month. Where the data cannot show the practice is in place (segmentation,
+    weekly control: ``data_can_clear`` false) an ok data side counts as unknown. The interview side
+    is the worst status of its answers. Both sides known: **problem** when both point to the failure
+    (each at least a warning) and one is a problem; **warning** when one side points to it and the
+    other does not (they disagree) or both only warn; **ok** when neither does. One side known: its
+    status. Neither: **unknown**. The failure is ``present`` when the status is problem or warning;
+    the title is worded for the status (``scorecard.headline.<id>.title.<status>``).
 
     Parameters
     ----------
@@ -265,6 +271,8 @@ def headline_findings(
         :func:`salesaudit.weekly.tracking.backtest` output (monthly cadence's data side).
     lang
         Language of the texts.
+    thresholds
+        Overrides of :data:`DEFAULT_THRESHOLDS` (``hard_attainment`` judges the missed months).
 
     Returns
     -------
@@ -286,13 +294,42 @@ def headline_findings(
     >>> h.loc["monthly_cadence", "status"]  # monthly targets only: no weekly plans in the data
     'warning'
     """
-    decisions = decide_headlines(findings, answers=answers, backtest=backtest)
+    decisions = decide_headlines(findings, answers=answers, backtest=backtest, thresholds=thresholds)
     by_id, words = findings.set_index("check_id"), Words(lang)
     out = pd.DataFrame([headline_row(d, by_id, words) for d in decisions], columns=HEADLINE_COLUMNS)
     for col in HEADLINE_COLUMNS:
         if col != "present":
             out[col] = out[col].astype("str")
     return out
+
+
+def audit_claims(
+    sales: pd.DataFrame | None = None,
+    *,
+    as_of,
+    lang: str = "ru",
+    currency: str = "RUB",
+    **tables,
+) -> pd.DataFrame:
+    """Every claim of the audit as the table ``claims`` (:data:`salesaudit.audit.claims.CLAIM_COLUMNS`):
+    each check's status, each headline's decision and the monthly cadence's missed months, the
+    growth of revenue — each with its rule (``kind``), the figures the rule reads (JSON text, the
+    thresholds among them) and its words. :func:`salesaudit.audit.claims.recheck` re-derives every
+    status from the figures alone. Parameters: those of :func:`evaluate_checks`.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({"date": pd.to_datetime(["2026-03-02", "2026-05-04"]),
+    ...                       "client_id": ["c1", "c2"], "amount": [100.0, 300.0]})
+    >>> table = audit_claims(sales, as_of="2026-11-25", lang="en")
+    >>> table.set_index("claim_id").loc["check.clients.concentration", ["kind", "status"]].tolist()
+    ['threshold_high', 'problem']
+    """
+    from .claims import claims_table
+    from .claimset import audit_claims as build
+
+    inputs = check_inputs(sales, as_of=as_of, **tables)
+    return claims_table(build(inputs, Words(lang, currency)))
 
 
 def maturity_scores(findings: pd.DataFrame, *, warning_points: float = 0.5, lang: str = "ru") -> pd.DataFrame:
@@ -389,11 +426,16 @@ def summary_figures(
     target: float | None = None,
     backtest: pd.DataFrame | None = None,
     maturity: pd.DataFrame | None = None,
+    sales: pd.DataFrame | None = None,
+    as_of=None,
+    window_months: int = 12,
 ) -> pd.DataFrame:
     """The executive summary's key figures.
 
     ``revenue`` = net revenue of the window (sum of the client table's ``revenue``, returns netted);
-    ``growth`` against the previous window (``prev_revenue``); ``top20_share`` / ``top1_share`` as in
+    ``growth`` against the previous window (``prev_revenue``) — with ``sales`` and ``as_of``, none
+    (NaN) when the data cover either window only in part, and then a figure ``prev_days``: the days
+    of the previous window the data cover (:func:`salesaudit.audit.keyfigures.growth_figures`); ``top20_share`` / ``top1_share`` as in
     :func:`salesaudit.clients.portfolio.concentration`; ``plan_target`` the year plan and ``plan_gap`` = plan
     − the window's revenue relative to that revenue (the growth the plan asks for);
     ``weeks_of_warning`` = mean weeks of warning over the department's missed months the weekly view
@@ -427,9 +469,15 @@ def summary_figures(
     if maturity is not None and (maturity["area"] == "overall").any():
         overall = float(maturity.loc[maturity["area"] == "overall", "score"].iloc[0])
     gap = (float(target) - revenue) / revenue if target is not None and revenue > 0 else np.nan
-    rows = [
-        ("revenue", revenue, "money"),
-        ("growth", revenue / prev - 1 if prev > 0 else np.nan, "percent"),
+    rows = [("revenue", revenue, "money"), ("growth", revenue / prev - 1 if prev > 0 else np.nan, "percent")]
+    if sales is not None and as_of is not None:
+        from .claims import decide
+        from .keyfigures import growth_figures
+
+        change = growth_figures(sales, as_of=as_of, window_months=window_months)
+        if decide("change", change) == "unknown":
+            rows = [rows[0], ("growth", np.nan, "percent"), ("prev_days", change["before_days"], "int")]
+    rows += [
         ("top20_share", float(conc.get("top_share", np.nan)), "percent"),
         ("top1_share", float(conc.get("top1_share", np.nan)), "percent"),
         ("plan_target", float(target) if target is not None else np.nan, "money"),

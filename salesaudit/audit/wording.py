@@ -8,12 +8,13 @@ status or a figure.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 
-from ..report.formatting import fmt_money, fmt_number, fmt_percent
+from ..report.formatting import fmt_date, fmt_money, fmt_number, fmt_percent
 from ..report.i18n import t
 from .checks import Assessment, HeadlineDecision
 from .rules import HEADLINES, QUESTION_CHECK, Reading
@@ -155,18 +156,36 @@ def _dormant(r: Reading, w: Words) -> str:
     )
 
 
+def partial(f: dict, w: Words) -> str:
+    """The previous window is only partly covered by the data: no comparison (coverage in days)."""
+    return w.say(
+        "partial",
+        start=fmt_date(pd.Timestamp(f["before_from"]), lang=w.lang),
+        end=fmt_date(pd.Timestamp(f["before_to"]), lang=w.lang),
+        days=t("scorecard.unit.days", w.lang, count=f["before_days"]),
+        total=f["before_period_days"],
+    )
+
+
 def _migration(r: Reading, w: Words) -> str:
     f = r.figures
+    if r.case == "partial":
+        return partial(f, w)
     return w.say("clients.migration", share=w.pct(f["share"]), count=f["count"], total=f["total"])
 
 
 def _churn_new(r: Reading, w: Words) -> str:
+    """Gained and lost buying clients per month, the buying clients of both windows, and the direction
+    the counts show (``case``: grew, shrank, flat; partial: no comparison)."""
     f = r.figures
-    return w.say(
-        "clients.churn_new",
-        new=w.num(f["new"], 1),
-        lost=w.num(f["lost"], 1),
-        now=f["now"],
+    if r.case == "partial":
+        return partial(f, w)
+    return t(
+        f"scorecard.evidence.clients.churn_new.{r.case}",
+        w.lang,
+        gained=w.num(f["gained_month"], 1),
+        lost=w.num(f["lost_month"], 1),
+        now=f["after"],
         before=f["before"],
     )
 
@@ -382,9 +401,12 @@ def finding_row(a: Assessment, w: Words) -> dict:
 
 def headline_evidence(d: HeadlineDecision, by_id: pd.DataFrame, w: Words) -> str:
     """A headline's evidence: the quoted checks' data sentences (``by_id``: the findings by check
-    id), the months warned of, the supporting check; then the interview answers, whether the two
-    sides agree, and whether the headline stays undecided."""
+    id), the missed months and those the weekly view warned of, the supporting check; then the
+    interview answers, whether the two sides agree, and — for an undecided headline — why it cannot
+    be decided. A sentence said once is not said again."""
     texts = [by_id.at[i, "data_evidence"] for i in d.quoted if by_id.at[i, "data_evidence"]]
+    if d.missed is not None and d.missed["count"]:
+        texts.append(_missed(d.missed, w))
     if d.warned is not None:
         texts.append(_warned(d.warned, w))
     texts += [by_id.at[i, "data_evidence"] for i in d.support]
@@ -393,26 +415,69 @@ def headline_evidence(d: HeadlineDecision, by_id: pd.DataFrame, w: Words) -> str
         text = f"{t(f'scorecard.check.{QUESTION_CHECK[q]}', w.lang)} — {t(f'scorecard.answer.{a}', w.lang)}"
         note = note.rstrip(".")
         answer_texts.append(text + (f" ({note})" if note else ""))
-    evidence = " ".join(texts)
     if answer_texts:
-        evidence += " " + t("scorecard.headline.interview", w.lang, answers="; ".join(answer_texts))
+        texts.append(t("scorecard.headline.interview", w.lang, answers="; ".join(answer_texts)))
     if d.agreement:
-        evidence += " " + t(f"scorecard.headline.{d.agreement}", w.lang)
+        texts.append(t(f"scorecard.headline.{d.agreement}", w.lang))
     if d.status == "unknown":
-        evidence = (evidence + " " + t("scorecard.headline.undecided", w.lang)).strip()
-    return evidence.strip()
+        undecided = (
+            "scorecard.headline.needs_answer" if d.data_status == "ok" else "scorecard.headline.undecided"
+        )
+        texts.append(t(undecided, w.lang))
+    return once(texts)
+
+
+def once(texts) -> str:
+    """The texts joined, each sentence kept only the first time it occurs.
+
+    Examples
+    --------
+    >>> once(["A: 2. B.", "A: 2.", "C."])
+    'A: 2. B. C.'
+    """
+    seen, out = set(), []
+    for text in texts:
+        for sentence in SENTENCE.split(str(text).strip()):
+            if sentence and sentence not in seen:
+                seen.add(sentence)
+                out.append(sentence)
+    return " ".join(out)
+
+
+SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZА-ЯЁ«\"(])")
+"""Where one sentence ends and the next begins."""
+
+
+def _missed(missed: dict, w: Words) -> str:
+    """The department's missed months and their attainment (worst first, at most three named)."""
+    months = missed["items"].split(";")
+    attainments = [float(a) for a in missed["attainments"].split(";")]
+    pairs = sorted(zip(attainments, months, strict=True))[:3]
+    named = ", ".join(f"{m} ({w.pct(a)})" for a, m in pairs)
+    return w.say("cadence.missed", count=missed["count"], months=named)
+
+
+def headline_title_key(d: HeadlineDecision) -> str:
+    """The label of a headline's title for its status (the failure's title only when it is present)."""
+    key = f"{d.headline_id}.title.{d.status}"
+    return f"scorecard.headline.{key}"
 
 
 def headline_row(d: HeadlineDecision, by_id: pd.DataFrame, w: Words) -> dict:
-    """One row of :func:`salesaudit.audit.scorecard.headline_findings`' table."""
+    """One row of :func:`salesaudit.audit.scorecard.headline_findings`' table: the title worded for the
+    status; the fix when the failure is present, else keep it (ok) or what to answer (unknown)."""
     spec = HEADLINES[d.headline_id]
+    if d.present:
+        fix = t(f"scorecard.headline.{d.headline_id}.fix", w.lang)
+    else:
+        fix = t("scorecard.reco_ok" if d.status == "ok" else "scorecard.headline.ask", w.lang)
     return {
         "headline_id": d.headline_id,
         "status": d.status,
         "present": d.present,
-        "title": t(f"scorecard.headline.{d.headline_id}.title", w.lang),
+        "title": t(headline_title_key(d), w.lang),
         "evidence": headline_evidence(d, by_id, w),
-        "recommendation": t(f"scorecard.headline.{d.headline_id}.fix", w.lang),
+        "recommendation": fix,
         "anchor": spec["anchor"],
         "section": t(spec["section"], w.lang),
     }

@@ -8,6 +8,7 @@ use Babel's plural rules: a value may be a mapping of CLDR plural categories (``
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
 
@@ -57,7 +58,22 @@ def t(key: str, lang: str = "ru", /, count: float | None = None, **params: objec
         text = text.get(form, text["other"])
     if count is not None:
         params.setdefault("count", _count_text(count, lang))
-    return str(text).format(**params) if params else str(text)
+    return _closed(str(text), params).format(**params) if params else str(text)
+
+
+def _closed(text: str, params: Mapping[str, object]) -> str:
+    """``text`` without the period after a placeholder whose value already ends with one, so a
+    sentence ending in "Hub Client Inc." or "2 нед." is closed once.
+
+    Examples
+    --------
+    >>> _closed("Audit: {client}. Data.", {"client": "Hub Client Inc."}).format(client="Hub Client Inc.")
+    'Audit: Hub Client Inc. Data.'
+    """
+    for name, value in params.items():
+        if str(value).endswith(".") and "{" + name + "}." in text:
+            text = text.replace("{" + name + "}.", "{" + name + "}")
+    return text
 
 
 def _count_text(count: float, lang: str) -> str:

@@ -36,7 +36,10 @@ def test_every_data_side_has_a_sentence_and_a_check():
 def test_the_figures_are_numbers_and_agree_with_the_worded_table():
     found = _assessed()
     conc = found["clients.concentration"].reading
-    assert conc.figures == {"top20": pytest.approx(300 / 450), "top1": pytest.approx(300 / 450)}
+    quoted = {k: conc.figures[k] for k in ("top20", "top1")}
+    assert quoted == {"top20": pytest.approx(300 / 450), "top1": pytest.approx(300 / 450)}
+    # issue 18: the figures also carry the rule's thresholds, so the status can be re-checked from them
+    assert (conc.kind, conc.figures["warning"], conc.figures["problem"]) == ("threshold_high", 0.1, 0.25)
     worded = evaluate_checks(SALES, as_of=AS_OF, lang="en").set_index("check_id")
     for check_id, a in found.items():
         assert worded.at[check_id, "status"] == a.status
@@ -59,11 +62,12 @@ def test_a_missing_input_is_named_and_unknown():
 def test_the_sentence_variant_is_a_case_not_a_text():
     targets = pd.DataFrame({"period": ["2026"], "amount": [900.0], "manager": [None]})
     plan = _assessed(targets=targets)["plans.written_plan"].reading
-    assert (plan.status, plan.case, plan.figures) == (
+    assert (plan.status, plan.case, {k: plan.figures[k] for k in ("year", "amount")}) == (
         "problem",
         "department_only",
         {"year": "2026", "amount": 900.0},
     )
+    assert (plan.figures["covered"], plan.kind) == (0, "share_of_all")  # issue 18: the rule's figures
 
 
 def test_inputs_are_validated_before_anything_is_read():

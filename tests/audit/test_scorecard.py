@@ -359,17 +359,30 @@ def test_migration_share_of_last_periods_ab_revenue():
     clients = _clients(
         revenue=[0.0, 300.0], prev_revenue=[100.0, 300.0], lost=[True, False], abc_class=["D", "A"]
     )
-    row = _check("clients.migration", clients=clients)
+    row = _check("clients.migration", clients=clients, sales=COVERING)
     assert (row["status"], row["value"]) == ("problem", 0.25)
 
 
+COVERING = _sales([("2024-10-15", "c0", 1.0, "Ann"), ("2026-10-30", "c0", 1.0, "Ann")])
+"""Sales whose dates cover the analysis window and the one before (issue 18: a comparison of two
+windows needs both covered by the data)."""
+
+
 def test_more_lost_than_new_clients_is_a_problem():
-    # 3 new, 6 lost in 12 months
+    # 3 new, 6 lost in 12 months (issue 18: lost = bought before and not now, new = bought now and not
+    # before — the frames say so in their revenue, as one measure)
     prev = ["new"] * 3 + ["C"] * 6 + ["A"]
-    clients = _clients(revenue=[1.0] * 10, prev_class=prev, lost=[False] * 3 + [True] * 6 + [False])
-    assert _check("clients.churn_new", clients=clients)["status"] == "problem"
-    fewer_lost = _clients(revenue=[1.0] * 10, prev_class=prev, lost=[False] * 3 + [True] * 1 + [False] * 6)
-    assert _check("clients.churn_new", clients=fewer_lost)["status"] == "ok"  # 1 lost < 0.8 × 3 new
+    clients = _clients(
+        revenue=[1.0] * 3 + [0.0] * 6 + [1.0], prev_revenue=[0.0] * 3 + [1.0] * 7,
+        prev_class=prev, lost=[False] * 3 + [True] * 6 + [False],
+    )  # fmt: skip
+    assert _check("clients.churn_new", clients=clients, sales=COVERING)["status"] == "problem"
+    fewer_lost = _clients(
+        revenue=[1.0] * 3 + [0.0] + [1.0] * 6, prev_revenue=[0.0] * 3 + [1.0] * 7,
+        prev_class=prev, lost=[False] * 3 + [True] * 1 + [False] * 6,
+    )  # fmt: skip
+    # 1 lost < 0.8 × 3 new
+    assert _check("clients.churn_new", clients=fewer_lost, sales=COVERING)["status"] == "ok"
 
 
 # --------------------------------------------------------------------------------------------------
