@@ -53,7 +53,9 @@ from .timeline import _Calendar
 __all__ = ["DEMO_FACTS", "generate_demo"]
 
 
-def generate_demo(folder, *, seed: int = 20261125) -> Path:
+def generate_demo(
+    folder, *, seed: int = 20261125, profile: str | None = None, language: str | None = None
+) -> Path:
     """Write a complete demo engagement folder and return the path of its ``engagement.yaml``.
 
     Parameters
@@ -62,6 +64,10 @@ def generate_demo(folder, *, seed: int = 20261125) -> Path:
         Target folder; created if missing. It must not exist with content in it.
     seed
         Seed of ``numpy.random.default_rng``. Same seed -> byte-identical files.
+    profile, language
+        A name of :data:`salesaudit.demo.zoo.PROFILES`: that client of the zoo instead of the demo
+        (:func:`~salesaudit.demo.zoo.generate_profile`); ``ru`` | ``en``: the report language (the data
+        stay as they are; ``None``: the client's own).
 
     Returns
     -------
@@ -84,6 +90,9 @@ def generate_demo(folder, *, seed: int = 20261125) -> Path:
     ...     print(path.name, sorted(p.name for p in (path.parent / "data").glob("sales_*.csv")))
     engagement.yaml ['sales_2024.csv', 'sales_2025.csv', 'sales_2026.csv']
     """
+    variant = _variant(folder, profile, language, seed)
+    if variant is not None:
+        return variant
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise ConfigError(
@@ -118,5 +127,30 @@ def generate_demo(folder, *, seed: int = 20261125) -> Path:
             shutil.copyfile(src, folder / src.name)
     target = _target_2026(cal, sales)
     path = folder / "engagement.yaml"
-    path.write_text(_engagement_text(template.read_text(encoding="utf-8"), target), encoding="utf-8")
+    text = _engagement_text(template.read_text(encoding="utf-8"), target)
+    if language is not None:  # the interview notes stay as the client gave them (Russian)
+        text = _with_language(text, language)
+    path.write_text(text, encoding="utf-8")
     return path
+
+
+def _variant(folder, profile: str | None, language: str | None, seed: int) -> Path | None:
+    """A zoo client's folder for a ``profile`` (None without one); a language other than ru | en is
+    refused before anything is written."""
+    if language not in (None, "ru", "en"):
+        raise ConfigError("the report language must be ru or en", key="language", value=language)
+    if profile is None:
+        return None
+    from .zoo import generate_profile
+
+    return generate_profile(folder, profile, language=language, seed=seed)
+
+
+def _with_language(text: str, language: str) -> str:
+    """``engagement.yaml`` text with its ``language:`` line set to ``language`` (ru | en)."""
+    import re
+
+    text, n = re.subn(r"^language: \w+", f"language: {language}", text, count=1, flags=re.M)
+    if n != 1:
+        raise ConfigError("the engagement template has no 'language:' line", key="language")
+    return text
