@@ -9,14 +9,20 @@
    table row or chart split across two pages.
 3. Checks that the PDF's text layer (``pdftotext``) holds every section heading (h1/h2) of the HTML,
    e.g. the Russian headings of a Russian report, and the "page x of y" footer.
+4. Finds a legend over a plot: each chart image carries ``data-boxes`` (where its plots and legends are
+   in the image, written by ``salesaudit.report.show.figure``); a legend that covers a plot, or a plot
+   squeezed to a sliver by its legend, is listed.
+5. Finds a chart cut at the page edge: an image whose printed box runs past the page's content area
+   (any side) or that is split across two pages.
 
-Exit status 0 when nothing overflows or splits and no heading is missing, 1 otherwise; a JSON summary is written
-to ``DIR/inspection.json``. The functions are importable (``tests/report/test_report_content.py`` uses them).
+Exit status 0 when nothing overflows or splits, no heading is missing, no legend covers a plot and no
+chart is cut, 1 otherwise; a JSON summary is written to ``DIR/inspection.json``. The functions are importable (``tests/report/test_report_content.py`` uses them).
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import shutil
@@ -29,6 +35,8 @@ from bs4 import BeautifulSoup
 
 CHROMIUM = "/usr/bin/chromium"
 TOLERANCE_PX = 1.0  # layout rounding; 1 CSS px = 0.26 mm
+LEGEND_TOLERANCE_PX = 3.0  # image px (150 dpi: 0.5 mm): a legend's frame may touch a plot's edge
+MIN_PLOT_PX = 24.0  # image px (150 dpi: 4 mm): a plot narrower or lower than this is squeezed away
 
 
 def render_pages(pdf: Path, folder: Path, *, dpi: int = 60) -> list[Path]:
@@ -85,16 +93,22 @@ def _describe(box) -> str:
     return f"<{tag} class={cls!r}> {text[:60]!r}"
 
 
+@functools.lru_cache(maxsize=2)
+def _document(page: str):
+    """The printed report: WeasyPrint's layout of the HTML ``page`` (rendered once per page text)."""
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
+    return HTML(string=page, url_fetcher=fetcher).render()
+
+
 def overflowing_boxes(page: str) -> list[dict]:
     """Boxes of the printed report (WeasyPrint layout of the HTML ``page``) that stick out of the
     content area of their page, left or right, by more than a pixel: one dict per box with ``page``,
     ``box`` (tag, class, text), ``left``/``right`` (px) and the page's ``content_left``/``content_right``.
     Only the outermost overflowing box of a branch is listed."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    document = HTML(string=page, url_fetcher=fetcher).render()
+    document = _document(page)
     found = []
     for number, pg in enumerate(document.pages, 1):
         page_box = pg._page_box
@@ -132,11 +146,7 @@ def _overflow_in(box, number: int, left: float, right: float) -> list[dict]:
 def split_across_pages(page: str) -> list[dict]:
     """Table rows (outside a repeated ``thead``) and images that WeasyPrint lays out on more than one
     page — a row split mid-way or a cut chart. One dict per element: ``box`` and ``pages``."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    document = HTML(string=page, url_fetcher=fetcher).render()
+    document = _document(page)
     seen: dict[int, tuple[object, set[int]]] = {}
 
     def walk(box, number, in_thead):
@@ -150,6 +160,101 @@ def split_across_pages(page: str) -> list[dict]:
     for number, pg in enumerate(document.pages, 1):
         walk(pg._page_box, number, False)
     return [{"box": _describe(box), "pages": sorted(pages)} for box, pages in seen.values() if len(pages) > 1]
+
+
+def _overlap(a, b) -> tuple[float, float]:
+    """Width and height of the intersection of boxes ``a`` and ``b`` (x0, y0, x1, y1), 0 if apart."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])), max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def figure_box_problems(boxes: dict) -> list[dict]:
+    """What is wrong in one chart's ``data-boxes`` (image px): a legend over a plot by more than
+    :data:`LEGEND_TOLERANCE_PX` each way (``overlap`` w×h), or a plot under :data:`MIN_PLOT_PX` wide
+    or high (``squeezed``: its legend took the room)."""
+    found = []
+    for axes in boxes.get("axes", []):
+        width, height = axes[2] - axes[0], axes[3] - axes[1]
+        if width < MIN_PLOT_PX or height < MIN_PLOT_PX:
+            found.append(
+                {"problem": "squeezed", "axes": axes, "plot_px": [round(width, 1), round(height, 1)]}
+            )
+        for legend in boxes.get("legends", []):
+            w, h = _overlap(axes, legend)
+            if w > LEGEND_TOLERANCE_PX and h > LEGEND_TOLERANCE_PX:
+                found.append(
+                    {
+                        "problem": "legend over plot",
+                        "axes": axes,
+                        "legend": legend,
+                        "overlap_px": [round(w, 1), round(h, 1)],
+                    }
+                )
+    return found
+
+
+def legends_over_plots(page: str) -> list[dict]:
+    """Charts of the report (images with ``data-boxes``) whose legend covers a plot or squeezed it
+    away: one dict per finding with ``chart`` (its number in the report and the heading above it)
+    and what :func:`figure_box_problems` says."""
+    soup = BeautifulSoup(page, "html.parser")
+    found = []
+    for number, img in enumerate(soup.find_all("img", attrs={"data-boxes": True}), 1):
+        heading = img.find_previous(["h1", "h2", "h3"])
+        where = (
+            f"chart {number} under {' '.join(heading.get_text().split())[:60]!r}"
+            if heading
+            else f"chart {number}"
+        )
+        try:
+            boxes = json.loads(img["data-boxes"])
+        except ValueError:
+            found.append({"chart": where, "problem": "unreadable data-boxes"})
+            continue
+        found += [{"chart": where, **problem} for problem in figure_box_problems(boxes)]
+    return found
+
+
+def charts_cut_at_page_edge(page: str) -> list[dict]:
+    """Images of the printed report (WeasyPrint layout) that run past their page's content area on any
+    side by more than a pixel (``edges``), or that are laid out on more than one page (``pages``)."""
+    document = _document(page)
+    found, pages_of = [], {}
+    for number, pg in enumerate(document.pages, 1):
+        box = pg._page_box
+        area = (
+            box.content_box_x(),
+            box.content_box_y(),
+            box.content_box_x() + box.width,
+            box.content_box_y() + box.height,
+        )
+        for child in _boxes(box):
+            if getattr(child, "element_tag", None) != "img" or getattr(child, "width", None) is None:
+                continue
+            pages_of.setdefault(id(child.element), (child, set()))[1].add(number)
+            x0, y0 = child.border_box_x(), child.border_box_y()
+            x1, y1 = x0 + child.border_width(), y0 + child.border_height()
+            edges = [
+                name
+                for name, out in (
+                    ("left", area[0] - x0),
+                    ("top", area[1] - y0),
+                    ("right", x1 - area[2]),
+                    ("bottom", y1 - area[3]),
+                )
+                if out > TOLERANCE_PX
+            ]
+            if edges:
+                found.append(
+                    {
+                        "page": number,
+                        "box": _describe(child),
+                        "edges": edges,
+                        "image": [round(v, 1) for v in (x0, y0, x1, y1)],
+                        "content": [round(v, 1) for v in area],
+                    }
+                )
+    found += [{"box": _describe(b), "pages": sorted(p)} for b, p in pages_of.values() if len(p) > 1]
+    return found
 
 
 def headings(page: str) -> list[str]:
@@ -188,6 +293,8 @@ def inspect(run_dir: Path, *, pages_dir: Path | None = None, dpi: int = 60, brow
         "overflowing": overflowing_boxes(page),
         "split": split_across_pages(page),
         "missing_headings": missing_headings(page, pdf),
+        "legend_over_plot": legends_over_plots(page),
+        "chart_cut": charts_cut_at_page_edge(page),
         "footer_ok": bool(re.search(r"(Страница|Page) \d+ (из|of) \d+", pdf_text(pdf))),
     }
     (pages_dir / "inspection.json").write_text(
@@ -220,7 +327,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  MISSING from the PDF text: {h!r}")
     if not s["footer_ok"]:
         print("  MISSING: the 'page x of y' footer")
-    ok = not s["overflowing"] and not s["split"] and not s["missing_headings"] and s["footer_ok"]
+    for o in s["legend_over_plot"]:
+        print(f"  LEGEND {o['chart']}: {o['problem']} {o.get('overlap_px') or o.get('plot_px') or ''}")
+    for o in s["chart_cut"]:
+        where = (
+            f"page {o['page']} past the {'/'.join(o['edges'])} edge"
+            if "edges" in o
+            else f"pages {o['pages']}"
+        )
+        print(f"  CHART CUT {where}: {o['box']}")
+    problems = ("overflowing", "split", "missing_headings", "legend_over_plot", "chart_cut")
+    ok = not any(s[k] for k in problems) and s["footer_ok"]
     print("ok" if ok else "problems found")
     return 0 if ok else 1
 

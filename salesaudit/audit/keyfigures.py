@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
+from babel import Locale
 
 from ..exceptions import SalesAuditError
 from ..frames import analysis_window  # one definition of the window for every stage
@@ -318,7 +319,8 @@ def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, una
         version = metadata.version("holidays")
     except metadata.PackageNotFoundError:  # pragma: no cover - holidays is a dependency
         version = "?"
-    notes.append(t("audit.method.calendar", lang, country=eng.country, version=version))
+    country = Locale.parse(lang).territories.get(eng.country, eng.country)  # "Россия", not "RU"
+    notes.append(t("audit.method.calendar", lang, country=country, version=version))
     if seasonality is not None and len(seasonality):
         if (seasonality["source"] == "history").all():
             notes.append(t("audit.method.seasonality_history", lang, years=str(seasonality["years"].iloc[0])))
