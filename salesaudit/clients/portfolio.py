@@ -31,6 +31,10 @@ from ..frames import analysis_window, day_numbers, minor_units
 from .abc import SEGMENTS
 from .arrays import require_columns
 
+CLASS_CLIENTS = ("clients_A", "clients_B", "clients_C", "clients_D")
+"""Columns of :func:`manager_portfolios` counting a manager's clients per class (in ``SEGMENTS``' order)."""
+CLASS_REVENUE = ("revenue_A", "revenue_B", "revenue_C", "revenue_D")
+"""... and their revenue per class."""
 _CLIENT_TABLE = "client (segment_clients)"
 """How a missing column's error names the client table."""
 
@@ -78,8 +82,9 @@ def manager_portfolios(
     Returns
     -------
     DataFrame
-        One row per manager (clients without a manager under a missing ``manager``; managers with
-        activities but no client included), largest revenue first; columns ``manager``,
+        One row per manager (managers with activities but no client included), largest revenue
+        first. Clients without a manager (and activities without one) are left out — a report cannot
+        name an owner the data does not have; :func:`unassigned_clients` counts them. Columns ``manager``,
         ``clients``, ``revenue``, ``revenue_share`` (of the positive total), ``clients_A`` ..
         ``clients_D``, ``revenue_A`` .. ``revenue_D``, ``dormant_alarms``; with activities also
         ``activities``, ``activities_on_d`` and ``d_activity_share`` (NA when the activities have no
@@ -112,7 +117,38 @@ def manager_portfolios(
         if as_of is None:
             raise ConfigError("activities need the analysis date", key="as_of")
         out = _with_activities(out, clients_table, activities, as_of=as_of, window_months=window_months)
+    out = out[out.index.notna()]
     return _ordered(out, with_activities=activities is not None)
+
+
+def unassigned_clients(clients_table: pd.DataFrame) -> pd.Series:
+    """The clients :func:`manager_portfolios` leaves out because no manager is known for them.
+
+    Returns
+    -------
+    Series
+        ``clients`` (how many), ``revenue`` (their net revenue) and ``revenue_share`` (of the positive
+        total, as ``manager_portfolios``'s ``revenue_share``; NaN when no revenue is positive).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"client_id": ["a", "b"], "manager": ["Ivanov", None], "revenue": [75.0, 25.0]})
+    >>> unassigned_clients(t).tolist()
+    [1.0, 25.0, 0.25]
+    """
+    require_columns(clients_table, ("client_id", "manager", "revenue"), table=_CLIENT_TABLE, hint=None)
+    revenue = clients_table["revenue"].to_numpy(dtype=np.float64, na_value=np.nan)
+    missing = clients_table["manager"].isna().to_numpy()
+    total = revenue[revenue > 0].sum()
+    own = float(np.nansum(revenue[missing]))
+    return pd.Series(
+        {
+            "clients": int(missing.sum()),
+            "revenue": own,
+            "revenue_share": own / total if total > 0 else np.nan,
+        },
+        dtype=np.float64,
+    )
 
 
 def _per_manager(tab: pd.DataFrame) -> pd.DataFrame:
@@ -141,11 +177,11 @@ def _per_manager(tab: pd.DataFrame) -> pd.DataFrame:
         index=frame["manager"].fillna("\0"), columns="segment", values="revenue", aggfunc="sum"
     )
     key = out.index.to_series().fillna("\0")
-    for seg in SEGMENTS:
+    for seg, n_col, money_col in zip(SEGMENTS, CLASS_CLIENTS, CLASS_REVENUE, strict=True):
         col_counts = counts[seg] if seg in counts.columns else pd.Series(dtype=np.int64)
         col_money = money[seg] if seg in money.columns else pd.Series(dtype=np.float64)
-        out[f"clients_{seg}"] = col_counts.reindex(key).fillna(0).astype(np.int64).to_numpy()
-        out[f"revenue_{seg}"] = col_money.reindex(key).fillna(0.0).to_numpy()
+        out[n_col] = col_counts.reindex(key).fillna(0).astype(np.int64).to_numpy()
+        out[money_col] = col_money.reindex(key).fillna(0.0).to_numpy()
     total = frame.loc[frame["revenue"] > 0, "revenue"].sum()
     out["revenue_share"] = out["revenue"] / total if total > 0 else np.nan
     return out
@@ -163,8 +199,8 @@ def _ordered(out: pd.DataFrame, *, with_activities: bool) -> pd.DataFrame:
         "clients",
         "revenue",
         "revenue_share",
-        *[f"clients_{s}" for s in SEGMENTS],
-        *[f"revenue_{s}" for s in SEGMENTS],
+        *CLASS_CLIENTS,
+        *CLASS_REVENUE,
         "dormant_alarms",
     ]
     if with_activities:
@@ -192,9 +228,9 @@ def _with_activities(out, tab, activities, *, as_of, window_months) -> pd.DataFr
         activities=("on_d", "size"), activities_on_d=("on_d", "sum")
     )
     out = out.join(per, how="outer")
-    for col in ("clients", "dormant_alarms", *[f"clients_{s}" for s in SEGMENTS]):
+    for col in ("clients", "dormant_alarms", *CLASS_CLIENTS):
         out[col] = out[col].fillna(0).astype(np.int64)
-    for col in ("revenue", *[f"revenue_{s}" for s in SEGMENTS]):
+    for col in ("revenue", *CLASS_REVENUE):
         out[col] = out[col].fillna(0.0)
     out["activities"] = out["activities"].fillna(0).astype("Int64")
     if has_client:

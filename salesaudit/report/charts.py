@@ -20,11 +20,22 @@ from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .brand import Brand  # noqa: E402
 from .formatting import fmt_number  # noqa: E402
+from .i18n import t  # noqa: E402
 
 FIGSIZE = (7.2, 3.2)
 """A full-width chart (inches)."""
 HALF = (3.6, 2.8)
 """A chart shown half-width, beside another (:func:`salesaudit.report.show.figure_row`)."""
+SERIES_MAX = 8
+"""Managers a chart draws as series of their own, each in the legend; with more, a chart switches form
+(the largest ones plus "others", or a few highlighted over grey lines) so the legend never outgrows
+the plot."""
+ROWS_MAX = 20
+"""Managers a chart with one bar row per manager draws; with more, the largest ``ROWS_MAX - 1`` and
+one row for the others (the table beside the chart lists every manager)."""
+ROW_INCHES = 0.28
+"""Height of one bar row; a row chart is ``ROW_INCHES`` × rows + 1.2 inches tall (1.4 with a legend of three)."""
+OTHERS_GREY = "#b8c0cc"
 
 
 def use_brand(brand: Brand) -> list[str]:
@@ -149,13 +160,22 @@ def _title(ax, title: str) -> None:
     text.set_text("\n".join([*lines, line]))
 
 
-def _legend_below(fig, ax, *, ncols: int) -> None:
+def _legend_below(fig, ax, *, ncols: int, last: str | None = None) -> None:
     """The legend under the plot, outside it (never over the data), in at most ``ncols`` columns and
-    no more than fit the figure's width (a column per 1.7 inches: a manager's full name at 7 pt)."""
+    no more than fit the figure's width (a column per 1.7 inches: a manager's full name at 7 pt); the
+    entry ``last`` (the grey "others") goes last. Charts keep their entries few (:data:`SERIES_MAX`)."""
     handles, labels = ax.get_legend_handles_labels()
+    if last in labels:
+        i = labels.index(last)
+        handles, labels = [*handles[:i], *handles[i + 1 :], handles[i]], [*labels[:i], *labels[i + 1 :], last]
     if handles:
         ncols = max(1, min(ncols, int(fig.get_figwidth() / 1.7)))
         fig.legend(handles, labels, loc="outside lower center", ncols=ncols, frameon=False, fontsize=7)
+
+
+def _rows_height(rows: int, *, extra: float = 1.2) -> float:
+    """A row chart's height in inches: :data:`ROW_INCHES` per row plus ``extra`` (title, axis, legend)."""
+    return ROW_INCHES * rows + extra
 
 
 def plan_by_month(
@@ -185,6 +205,25 @@ def plan_by_month(
     return fig
 
 
+def top_series(wide: pd.DataFrame, *, n: int, others: str) -> pd.DataFrame:
+    """``wide``'s columns (one per series) as at most ``n``: the ``n - 1`` with the largest totals,
+    largest first, then one column ``others`` summing the rest; ``wide`` unchanged when it has at most
+    ``n`` columns.
+
+    Examples
+    --------
+    >>> w = pd.DataFrame({"a": [1, 1], "b": [5, 5], "c": [2, 2], "d": [3, 0]})
+    >>> top_series(w, n=3, others="rest").to_dict("list")
+    {'b': [5, 5], 'c': [2, 2], 'rest': [4, 1]}
+    """
+    if wide.shape[1] <= n:
+        return wide
+    totals = wide.sum(axis=0).sort_values(ascending=False, kind="stable")
+    kept = list(totals.index[: n - 1])
+    rest = [c for c in wide.columns if c not in kept]
+    return wide[kept].assign(**{others: wide[rest].sum(axis=1)})
+
+
 def plan_by_manager(
     plan_monthly: pd.DataFrame,
     *,
@@ -193,16 +232,22 @@ def plan_by_manager(
     unit: str,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
-    """Each manager's plan per month, stacked."""
+    """Each manager's plan per month, stacked; with more than :data:`SERIES_MAX` managers the largest
+    yearly plans and one grey segment for the others (labelled ``chart.others``)."""
     pivot = plan_monthly.pivot_table(index="month_start", columns="manager", values="plan", aggfunc="sum")
     pivot = pivot.fillna(0).sort_index()
+    pivot.columns = [str(c) for c in pivot.columns]
+    grouped = pivot.shape[1] > SERIES_MAX
+    if grouped:
+        others = t("chart.others", lang, count=pivot.shape[1] - SERIES_MAX + 1)
+        pivot = top_series(pivot, n=SERIES_MAX, others=others)
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     bottom = None
-    palette = series_colors(len(pivot.columns))
+    palette = series_colors(pivot.shape[1] - grouped) + [OTHERS_GREY] * grouped
     x = range(len(pivot))
-    for color, manager in zip(palette, pivot.columns, strict=False):
+    for color, manager in zip(palette, pivot.columns, strict=True):
         values = pivot[manager].to_numpy()
-        ax.bar(x, values, bottom=bottom, label=str(manager), color=color)
+        ax.bar(x, values, bottom=bottom, label=manager, color=color)
         bottom = values if bottom is None else bottom + values
     ax.set_xticks(list(x), _month_labels(pivot.index, lang, narrow=_narrow(fig)))
     money_axis(ax, lang=lang, unit=unit)
@@ -210,6 +255,16 @@ def plan_by_manager(
     _legend_below(fig, ax, ncols=3)
     plt.close(fig)
     return fig
+
+
+def _highlighted(values: pd.Series, *, n: int) -> list:
+    """The ``n`` keys of ``values`` spread over its range: the highest, the lowest and evenly spaced
+    ranks between (n = 3: highest, median, lowest), highest first."""
+    order = values.sort_values(ascending=False, kind="stable").index.tolist()
+    if len(order) <= n:
+        return order
+    ranks = np.linspace(0, len(order) - 1, n).round().astype(int)
+    return [order[i] for i in dict.fromkeys(ranks)]
 
 
 def pay_curves(
@@ -221,16 +276,56 @@ def pay_curves(
     ylabel: str,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
-    """Monthly pay per manager against plan attainment (50 %…150 %)."""
+    """Monthly pay per manager against plan attainment (50 %…150 %). With more than
+    :data:`SERIES_MAX` managers, three are drawn in colour and named — the highest, the median and the
+    lowest pay at plan (the highest attainment when 100 % is not among the scenarios) — over the
+    others' curves in thin grey, one legend entry (``chart.others``)."""
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
-    for manager, part in scenarios.groupby("manager", sort=False):
-        ax.plot(part["attainment"] * 100, part["pay"] / 1000, marker=".", label=str(manager))
+    parts = dict(list(scenarios.groupby("manager", sort=False)))
+    shown = list(parts)
+    if len(parts) > SERIES_MAX:
+        at = 1.0 if (scenarios["attainment"].round(4) == 1.0).any() else scenarios["attainment"].max()
+        pay = scenarios[scenarios["attainment"].round(4) == round(at, 4)].groupby("manager", sort=False)[
+            "pay"
+        ]
+        shown = _highlighted(pay.sum(), n=3)
+        rest = [m for m in parts if m not in shown]
+        others = t("chart.others", lang, count=len(rest))
+        for i, manager in enumerate(rest):
+            part = parts[manager]
+            label = others if i == 0 else "_"
+            ax.plot(
+                part["attainment"] * 100, part["pay"] / 1000, color=OTHERS_GREY, linewidth=0.7, label=label
+            )
+    for color, manager in zip(series_colors(len(shown)), shown, strict=True):
+        part = parts[manager]
+        ax.plot(part["attainment"] * 100, part["pay"] / 1000, marker=".", label=str(manager), color=color)
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     _title(ax, title)
-    _legend_below(fig, ax, ncols=3)
+    _legend_below(fig, ax, ncols=4, last=others if len(parts) > SERIES_MAX else None)
     plt.close(fig)
     return fig
+
+
+def top_rows(table: pd.DataFrame, *, by: str, n: int, label: str, agg: str = "sum") -> pd.DataFrame:
+    """At most ``n`` rows of a per-manager ``table``: the ``n - 1`` largest by ``by`` and one row
+    ``manager = label`` aggregating the rest's numeric columns (``agg``: ``sum`` or ``mean``); the
+    table unchanged when it has at most ``n`` rows.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"manager": list("abcd"), "revenue": [4.0, 1.0, 3.0, 2.0]})
+    >>> top_rows(m, by="revenue", n=3, label="others").values.tolist()
+    [['a', 4.0], ['c', 3.0], ['others', 3.0]]
+    """
+    if len(table) <= n:
+        return table
+    ordered = table.sort_values(by, ascending=False, kind="stable")
+    head, rest = ordered.iloc[: n - 1], ordered.iloc[n - 1 :]
+    numeric = rest.select_dtypes("number")
+    other = (numeric.sum() if agg == "sum" else numeric.mean()).to_frame().T.assign(manager=label)
+    return pd.concat([head, other[[c for c in table.columns if c in other.columns]]], ignore_index=True)
 
 
 def income_ceiling(
@@ -245,9 +340,15 @@ def income_ceiling(
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Per manager: monthly sales at which today's scheme already pays the comfortable income, against
-    the monthly sales the plan requires (and what they sell now)."""
-    df = ceiling.sort_values("plan_monthly_avg")
-    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], 0.45 * len(df) + 1.2), layout="constrained")
+    the monthly sales the plan requires (and what they sell now). At most :data:`ROWS_MAX` rows: with
+    more managers, the largest plans and one row with the others' average (``chart.others_mean``)."""
+    df = ceiling.sort_values("plan_monthly_avg")  # the largest plan on top
+    if len(ceiling) > ROWS_MAX:  # ... and the others' row at the bottom
+        label = t("chart.others_mean", lang, count=len(ceiling) - ROWS_MAX + 1)
+        df = top_rows(ceiling, by="plan_monthly_avg", n=ROWS_MAX, label=label, agg="mean").iloc[::-1]
+    fig, ax = plt.subplots(
+        figsize=figsize or (FIGSIZE[0], _rows_height(len(df), extra=1.4)), layout="constrained"
+    )
     y = range(len(df))
     pal = sns.color_palette()
     ax.barh([i + 0.2 for i in y], df["plan_monthly_avg"], height=0.4, label=plan_label, color=pal[0])
@@ -264,7 +365,7 @@ def income_ceiling(
     millions(ax.xaxis, lang=lang, digits=1)
     ax.set_xlabel(unit)
     _title(ax, title)
-    _legend_below(fig, ax, ncols=1)
+    _legend_below(fig, ax, ncols=3)
     plt.close(fig)
     return fig
 
@@ -336,9 +437,15 @@ def portfolio_bars(
     classes=("A", "B", "C", "D"),
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
-    """Each manager's revenue split by client class (stacked horizontal bars)."""
-    df = portfolios.sort_values("revenue")
-    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], 0.45 * len(df) + 1.2), layout="constrained")
+    """Each manager's revenue split by client class (stacked horizontal bars), at most
+    :data:`ROWS_MAX` rows: with more managers, the largest and one row with the others' average
+    (``chart.others_mean``: on the same scale as a manager). Without ``figsize`` the height follows
+    the rows."""
+    df = portfolios.sort_values("revenue")  # the largest on top
+    if len(portfolios) > ROWS_MAX:  # ... and the others' row at the bottom
+        label = t("chart.others_mean", lang, count=len(portfolios) - ROWS_MAX + 1)
+        df = top_rows(portfolios, by="revenue", n=ROWS_MAX, label=label, agg="mean").iloc[::-1]
+    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], _rows_height(len(df))), layout="constrained")
     left = None
     pal = sns.color_palette(n_colors=len(classes))
     y = range(len(df))
@@ -362,29 +469,44 @@ def trend(
     trend_table: pd.DataFrame,
     *,
     title: str,
+    lang: str,
     threshold: float | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Weekly attainment (%) per manager over the last weeks (``trend_table`` from
-    :func:`salesaudit.weekly.tracking.track_trend`, already labelled), the department in bold."""
+    :func:`salesaudit.weekly.tracking.track_trend`, already labelled), the department in bold. With more
+    than :data:`SERIES_MAX` managers, the five with the lowest mean attainment are drawn in colour and
+    named, the others in thin grey as one legend entry (``chart.others``)."""
     fig, ax = plt.subplots(figsize=figsize or FIGSIZE, layout="constrained")
     lines = [  # a manager without any plan in these weeks (one who left) has no line: no legend entry
-        (key, part)
+        (key, part.sort_values("week_start"))
         for key, part in trend_table.groupby(["level", "manager"], sort=False)
         if part["attainment"].notna().any()
     ]
-    colors = iter(series_colors(sum(level != "department" for (level, _), _ in lines)))
-    for (level, manager), part in lines:
-        part = part.sort_values("week_start")
-        bold = level == "department"
+    people = [(key, part) for key, part in lines if key[0] != "department"]
+    named = {key for key, _ in people}
+    others = None
+    if len(people) > SERIES_MAX:
+        mean = pd.Series({key: part["attainment"].mean() for key, part in people})
+        named = set(mean.sort_values(kind="stable").index[:5])
+        others = t("chart.others", lang, count=len(people) - len(named))
+    colors = iter(series_colors(len(named)))
+    first_grey = True
+    for (level, manager), part in sorted(
+        lines, key=lambda item: item[0] in named or item[0][0] == "department"
+    ):
+        bold, grey = level == "department", (level, manager) not in named and level != "department"
+        label = str(manager)
+        if grey:
+            label, first_grey = (others if first_grey else "_"), False
         ax.plot(
             part["iso_week"].str[-3:],
             part["attainment"] * 100,
-            marker="o",
+            marker=None if grey else "o",
             markersize=3,
-            linewidth=2.6 if bold else 1.1,
-            label=str(manager),
-            color="#1E2430" if bold else next(colors),
+            linewidth=2.6 if bold else 0.7 if grey else 1.1,
+            label=label,
+            color="#1E2430" if bold else OTHERS_GREY if grey else next(colors),
         )
     ax.axhline(100, color="#b8c0cc", linewidth=0.8)
     if threshold is not None:
@@ -395,7 +517,7 @@ def trend(
             linestyle="--",
         )
     _title(ax, title)
-    _legend_below(fig, ax, ncols=4)
+    _legend_below(fig, ax, ncols=4, last=others)
     plt.close(fig)
     return fig
 

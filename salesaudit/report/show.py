@@ -259,13 +259,17 @@ def status_badge(status: str, *, lang: str) -> str:
 
 def scorecard_table_html(findings: pd.DataFrame, *, lang: str) -> str:
     """The checks of one area (rows of :func:`salesaudit.audit.scorecard.evaluate_checks`): status, check,
-    evidence, recommendation — with a link to the report section that deals with the check.
+    evidence, recommendation — with a link to the report section that deals with the check. Each row
+    carries its status worded per status (``data-claim="scorecard.status"``, ``data-status``) and
+    its claim (``data-check``: the check id; claim ``check.<id>`` of the table ``claims``).
 
     Examples
     --------
     >>> f = pd.DataFrame({"status": ["ok"], "title": ["<T>"], "evidence": ["e"], "recommendation": ["r"],
     ...                   "fix": ["plan"]})
     >>> "&lt;T&gt;" in scorecard_table_html(f, lang="en")
+    True
+    >>> '<tr data-claim="scorecard.status" data-status="ok"' in scorecard_table_html(f, lang="en")
     True
     """
     head = "".join(
@@ -275,8 +279,11 @@ def scorecard_table_html(findings: pd.DataFrame, *, lang: str) -> str:
     rows = []
     for r in findings.itertuples(index=False):
         link = f' <a class="see" href="#{html.escape(r.fix)}">→</a>' if r.fix and r.status != "ok" else ""
+        check = html.escape(str(getattr(r, "check_id", "")), quote=True)
         rows.append(
-            f'<tr><td>{status_badge(r.status, lang=lang)}</td><td class="check">{html.escape(r.title)}</td>'
+            f'<tr data-claim="scorecard.status" data-status="{html.escape(r.status, quote=True)}"'
+            f' data-check="{check}">'
+            f'<td>{status_badge(r.status, lang=lang)}</td><td class="check">{html.escape(r.title)}</td>'
             f"<td>{html.escape(r.evidence)}</td><td>{html.escape(r.recommendation)}{link}</td></tr>"
         )
     return (
@@ -286,12 +293,16 @@ def scorecard_table_html(findings: pd.DataFrame, *, lang: str) -> str:
 
 
 def scorecard_sections(findings: pd.DataFrame, *, lang: str) -> HTML:
-    """Every area of the scorecard in turn: an ``h3`` with the area and its table of checks."""
+    """Every area of the scorecard in turn: an ``h3`` with the area and its table of checks (each
+    row with its ``data-claim`` and ``data-status``), the table marked with its area
+    (``data-area``)."""
     from ..audit.scorecard import AREAS
 
     parts = [
         heading_html(t(f"scorecard.area.{area}", lang), level=3, anchor=f"checks-{area}")
-        + scorecard_table_html(findings[findings["area"] == area], lang=lang)
+        + scorecard_table_html(findings[findings["area"] == area], lang=lang).replace(
+            "<table ", f'<table data-area="{html.escape(area, quote=True)}" ', 1
+        )
         for area in AREAS
         if (findings["area"] == area).any()
     ]
@@ -300,19 +311,26 @@ def scorecard_sections(findings: pd.DataFrame, *, lang: str) -> HTML:
 
 def headlines_html(headlines: pd.DataFrame, *, lang: str) -> str:
     """The headline findings (:func:`salesaudit.audit.scorecard.headline_findings`) as cards: status, title,
-    evidence, the fix and a link to the report section that fixes it.
+    evidence, the fix and a link to the report section that fixes it. Each card carries the label
+    family of its title (``data-claim="scorecard.headline.<id>.title"``: one title per status) and
+    its ``data-status``.
 
     Examples
     --------
-    >>> h = pd.DataFrame({"status": ["problem"], "title": ["No plan"], "evidence": ["e"],
-    ...     "recommendation": ["r"], "anchor": ["plan"], "section": ["Plan"]})
+    >>> h = pd.DataFrame({"headline_id": ["no_money_plan"], "status": ["problem"], "title": ["No plan"],
+    ...     "evidence": ["e"], "recommendation": ["r"], "anchor": ["plan"], "section": ["Plan"]})
     >>> 'href="#plan"' in headlines_html(h, lang="en")
+    True
+    >>> 'data-claim="scorecard.headline.no_money_plan.title" data-status="problem"' in headlines_html(h, lang="en")
     True
     """
     out = []
     for r in headlines.itertuples(index=False):
+        hid = str(getattr(r, "headline_id", ""))
+        claim = f"scorecard.headline.{hid}.title" if hid else "scorecard.status"
         out.append(
-            f'<div class="headline {html.escape(r.status)}">'
+            f'<div class="headline {html.escape(r.status)}" data-claim="{html.escape(claim, quote=True)}"'
+            f' data-status="{html.escape(r.status, quote=True)}">'
             f'<div class="headline-title">{status_badge(r.status, lang=lang)} {html.escape(r.title)}</div>'
             f'<div class="headline-evidence">{html.escape(r.evidence)}</div>'
             f'<div class="headline-fix"><b>{html.escape(t("audit.summary.fix", lang))}</b> '
@@ -394,17 +412,71 @@ def recommendations(top: pd.DataFrame, *, lang: str) -> HTML:
 
 
 def _png(fig, dpi: int) -> str:
+    return _png_boxes(fig, dpi)[0]
+
+
+def _png_boxes(fig, dpi: int) -> tuple[str, str]:
+    """The figure as base64 PNG (``bbox_inches="tight"``) and, as JSON, where its plots and legends are
+    in that image: ``{"size": [w, h], "axes": [[x0, y0, x1, y1], ...], "legends": [...]}`` in image
+    pixels from the top left (``scripts/inspect_report.py`` finds a legend over a plot with it)."""
     import base64
     import io
+    import json
+    import struct
 
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    png = buf.getvalue()
+    size = struct.unpack(">II", png[16:24])  # the IHDR chunk: width, height
+    return base64.b64encode(png).decode("ascii"), json.dumps(_figure_boxes(fig, dpi, size))
+
+
+def _figure_boxes(fig, dpi: int, size: tuple[int, int]) -> dict:
+    """Window extents of the visible axes (colorbars aside) and of every legend, mapped from display
+    pixels to the pixels of the image ``savefig(bbox_inches="tight", dpi=dpi)`` wrote (``size``)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    shown_on = fig.canvas  # a notebook's canvas may have no renderer: measure on Agg, then put it back
+    try:  # savefig has just laid the figure out: measuring needs a renderer's text metrics, not a draw
+        return _measured_boxes(fig, FigureCanvasAgg(fig).get_renderer(), dpi, size)
+    finally:
+        fig.set_canvas(shown_on)
+
+
+def _measured_boxes(fig, renderer, dpi: int, size: tuple[int, int]) -> dict:
+    import matplotlib as mpl
+
+    pad = mpl.rcParams["savefig.pad_inches"]
+    pad = pad if isinstance(pad, (int, float)) else 0.0
+    tight = fig.get_tightbbox(renderer)  # inches, as savefig crops
+    left, top = tight.x0 - pad, tight.y1 + pad
+    sx = size[0] / ((tight.width + 2 * pad) * dpi)  # ~1: absorbs savefig's rounding
+    sy = size[1] / ((tight.height + 2 * pad) * dpi)
+
+    def box(extent) -> list[float]:
+        x0, y0, x1, y1 = (v / fig.dpi for v in extent.extents)
+        return [
+            round((x0 - left) * dpi * sx, 1),
+            round((top - y1) * dpi * sy, 1),
+            round((x1 - left) * dpi * sx, 1),
+            round((top - y0) * dpi * sy, 1),
+        ]
+
+    axes = [ax for ax in fig.axes if ax.get_visible() and ax.axison and ax.get_label() != "<colorbar>"]
+    legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
+    return {
+        "size": list(size),
+        "axes": [box(ax.get_window_extent(renderer)) for ax in axes],
+        "legends": [
+            box(lg.get_window_extent(renderer)) for lg in legends if lg is not None and lg.get_visible()
+        ],
+    }
 
 
 def figure(fig, *, dpi: int = 150) -> HTML:
     """One chart at its own size (the figure's width in inches, at most the page width), as an inline
-    PNG ``data:`` URI — so a small chart stays small in print instead of being stretched.
+    PNG ``data:`` URI — so a small chart stays small in print instead of being stretched. The image's
+    ``data-boxes`` says where its plots and legends are (:func:`_png_boxes`).
 
     Examples
     --------
@@ -414,17 +486,23 @@ def figure(fig, *, dpi: int = 150) -> HTML:
     True
     """
     width = round(fig.get_figwidth() * 25.4)
+    png, boxes = _png_boxes(fig, dpi)
     return HTML(
-        f'<div class="figure"><img src="data:image/png;base64,{_png(fig, dpi)}" alt="" '
-        f'style="width:{width}mm"></div>'
+        f'<div class="figure"><img src="data:image/png;base64,{png}" alt="" '
+        f'style="width:{width}mm" data-boxes="{html.escape(boxes)}"></div>'
     )
 
 
 def figure_row(*figures, dpi: int = 150) -> HTML:
     """Charts side by side (each a matplotlib figure, drawn at half width: see
     :data:`salesaudit.report.charts.HALF`), embedded as inline PNG ``data:`` URIs — the report never links out.
-    A one-row table lays them out (robust in print)."""
-    cells = [f'<td><img src="data:image/png;base64,{_png(fig, dpi)}" alt=""></td>' for fig in figures]
+    A one-row table lays them out (robust in print); each image carries ``data-boxes`` as in :func:`figure`."""
+    cells = []
+    for fig in figures:
+        png, boxes = _png_boxes(fig, dpi)
+        cells.append(
+            f'<td><img src="data:image/png;base64,{png}" alt="" data-boxes="{html.escape(boxes)}"></td>'
+        )
     return HTML('<table class="figrow"><tr>' + "".join(cells) + "</tr></table>")
 
 
@@ -487,6 +565,83 @@ def transpose(table: pd.DataFrame, *, index: str, name: str) -> pd.DataFrame:
     out.columns = [str(c) for c in out.columns]
     out.index.name = name
     return out.reset_index()
+
+
+PAGE_COLUMNS = 8
+"""Money columns a compact table fits across an A4 page beside its first column (a manager's name as
+the header, ``17 742 150`` in each cell); :func:`column_groups` cuts wider tables into groups of this many."""
+
+
+def column_groups(
+    table: pd.DataFrame, *, keep: str | Iterable[str], width: int = PAGE_COLUMNS
+) -> list[pd.DataFrame]:
+    """``table`` cut into page-wide tables: each holds the ``keep`` columns and at most ``width`` of the
+    others, in their order, the groups as equal in size as whole columns allow (36 columns at a width of
+    8: 8, 7, 7, 7, 7 — never a last group of one). A table that fits is one group, unchanged.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"period": ["2026-01"], **{f"m{i}": [i] for i in range(36)}})
+    >>> [g.shape[1] - 1 for g in column_groups(m, keep="period", width=8)]
+    [8, 7, 7, 7, 7]
+    >>> [list(g.columns) for g in column_groups(m[["period", "m0", "m1"]], keep="period")]
+    [['period', 'm0', 'm1']]
+    """
+    keep = [keep] if isinstance(keep, str) else list(keep)
+    rest = [c for c in table.columns if c not in keep]
+    groups = max(1, -(-len(rest) // max(1, width)))
+    size, extra = divmod(len(rest), groups)
+    out, start = [], 0
+    for i in range(groups):
+        stop = start + size + (1 if i < extra else 0)
+        out.append(table[keep + rest[start:stop]])
+        start = stop
+    return out
+
+
+def split_table_html(
+    df: pd.DataFrame, *, keep: str | Iterable[str], lang: str, width: int = PAGE_COLUMNS, **kw
+) -> str:
+    """A table too wide for the page as consecutive tables of :func:`column_groups` (the caption on the
+    first), each a :func:`table_html` with the same ``kw`` (``formats``, ``labels``, ``currency``...).
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"period": ["2026-01"], **{f"m{i}": [i] for i in range(20)}})
+    >>> split_table_html(m, keep="period", lang="en", caption="Plan").count("<table")
+    3
+    """
+    caption = kw.pop("caption", None)
+    return "".join(
+        table_html(part, lang=lang, caption=caption if i == 0 else None, **kw)
+        for i, part in enumerate(column_groups(df, keep=keep, width=width))
+    )
+
+
+def split_table(df: pd.DataFrame, *, keep: str | Iterable[str], lang: str, **kw) -> HTML:
+    """:func:`split_table_html` for display in a notebook (same parameters)."""
+    return HTML(split_table_html(df, keep=keep, lang=lang, **kw))
+
+
+def counted_lists(values: pd.Series, *, key: str, lang: str, limit: int = 3, sep: str = ", ") -> pd.Series:
+    """Cells listing more than ``limit`` names (joined by ``sep``) as their count in words — the label
+    ``key`` with ``count`` ("29 managers — listed in the workbook"); shorter lists and missing values
+    stay as they are. The report counts, the workbook's table keeps every name.
+
+    Examples
+    --------
+    >>> s = pd.Series(["Ann, Bob", ", ".join(f"m{i}" for i in range(29))])
+    >>> counted_lists(s, key="clients.managers_in_workbook", lang="en").tolist()
+    ['Ann, Bob', '29 managers — listed in the workbook']
+    """
+
+    def cell(value):
+        if not isinstance(value, str):
+            return value
+        names = [n for n in value.split(sep) if n.strip()]
+        return t(key, lang, count=len(names)) if len(names) > limit else value
+
+    return values.astype(object).map(cell)
 
 
 def weekly_plan_summary(plan_weekly: pd.DataFrame, *, as_of, weeks: int = 4) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from salesaudit.clients.portfolio import concentration, manager_portfolios, pareto_curve
+from salesaudit.clients.portfolio import concentration, manager_portfolios, pareto_curve, unassigned_clients
 from salesaudit.exceptions import ConfigError, DataError
 
 AS_OF = "2026-11-25"  # window 2025-11-01 .. 2026-10-31
@@ -43,6 +43,7 @@ ACTIVITIES = [
     ("2026-04-01", "Petrov", "call", "c"),
     ("2026-04-02", "Petrov", "call", "c"),
     ("2026-04-03", "Kuznetsov", "call", "b"),  # a manager with activities but no client
+    ("2026-04-04", None, "call", "b"),  # an activity without a manager
 ]
 
 
@@ -55,8 +56,9 @@ def test_portfolio_by_class(table):
     assert (p.loc["Ivanov", "clients_A"], p.loc["Ivanov", "clients_D"]) == (1, 1)
     assert (p.loc["Ivanov", "revenue_A"], p.loc["Ivanov", "revenue_D"]) == (80.0, -5.0)
     assert p.loc["Petrov", "clients_B"] == 1 and p.loc["Petrov", "dormant_alarms"] == 1
-    # the client without a manager is not dropped: it is a missing-manager row
-    assert p["manager"].isna().sum() == 1 and p["clients"].sum() == 4
+    # the client without a manager is no row (issue 18: an empty-manager row); it is counted instead
+    assert p["manager"].notna().all() and p["clients"].sum() == 3
+    assert unassigned_clients(table).tolist() == [1.0, 10.0, pytest.approx(10 / 110)]
     assert "activities" not in p.columns
 
 
@@ -71,8 +73,8 @@ def test_portfolio_share_of_activities_on_d(table):
     assert p.loc["Kuznetsov", "clients"] == 0 and p.loc["Kuznetsov", "revenue"] == 0.0
     assert p.loc["Kuznetsov", "d_activity_share"] == 1.0
     assert p["manager"].tolist()[-1] == "Kuznetsov"
-    # the missing-manager row has no activities -> no share
-    assert pd.isna(p[p["manager"].isna()]["d_activity_share"].iloc[0])
+    # no empty-manager row, not even from activities without a manager
+    assert p["manager"].notna().all() and (p["manager"] != "").all()
 
 
 def test_portfolio_activities_without_client_id(table):

@@ -40,3 +40,29 @@ def test_per_manager_sheets(tiny, tmp_path):
 
 def test_needs_neutralising():
     assert needs_neutralising("=1") and needs_neutralising("@x") and not needs_neutralising("1=1")
+
+
+def test_a_long_list_of_names_is_kept_whole_and_class_columns_are_words(tiny, tmp_path):
+    """Issue 18: the report counts a client's 29 managers; the workbook lists every one of them, and the
+    portfolio sheet's class columns have worded headers (never ``clients_A``) in both languages."""
+    names = ", ".join(f"Менеджер {i:02d}" for i in range(29))
+    ru = config.load(tiny)
+    for lang, header in (("ru", "Клиентов\u00a0A"), ("en", "A\u00a0clients")):
+        run = tmp_path / lang
+        save_table(
+            pd.DataFrame({"client_id": ["ЦБ-1"], "n_managers": [29], "managers": [names]}),
+            "shared_clients",
+            run_dir=run,
+        )
+        save_table(
+            pd.DataFrame({"manager": ["Ivanov"], "clients_A": [3], "revenue_D": [1.0]}),
+            "manager_portfolios",
+            run_dir=run,
+        )
+        wb = openpyxl.load_workbook(write_workbook(run, eng=ru.model_copy(update={"language": lang})))
+        shared = next(
+            ws for ws in wb.worksheets if ws.cell(row=1, column=1).value in ("Код клиента", "Client ID")
+        )
+        assert shared.cell(row=2, column=3).value == names
+        portfolios = next(ws for ws in wb.worksheets if ws.cell(row=1, column=2).value == header)
+        assert "revenue_D" not in [c.value for c in portfolios[1]]
