@@ -58,6 +58,7 @@ def run(
     out: str | Path | None = None,
     week: str | None = None,
     progress: Callable[[str], None] | None = print,
+    pdf: bool = True,
 ) -> Run:
     """Run the whole playbook on an engagement folder, as ``salesaudit run`` does.
 
@@ -72,6 +73,9 @@ def run(
         ISO week to track, e.g. ``"2026-W47"`` (wins over ``tracking.week``; default: chosen).
     progress
         Called with each progress line (a stage starting, its time); ``None`` for silence.
+    pdf
+        False: every stage, the HTML report and the workbook, but no PDF (a quick look, and the tests
+        that run many clients: the printer does not depend on the client's data).
 
     Returns
     -------
@@ -103,8 +107,20 @@ def run(
     """
     from .engine.runner import run as run_playbook
 
-    folder = run_playbook(_engagement(engagement), out=out, week=week, progress=progress or (lambda _: None))
-    return _finished(folder)
+    folder = _engagement(engagement)
+    quiet = progress or (lambda _: None)
+    if pdf:
+        return _finished(run_playbook(folder, out=out, week=week, progress=quiet))
+    from .engine import config
+    from .engine.runner import STAGES
+    from .report.html import build_report
+    from .report.workbook import write_workbook
+
+    out = run_playbook(folder, out=out, week=week, progress=quiet, report=False)
+    eng = config.load(folder)
+    build_report(out, eng=eng, stages=[s.notebook for s in STAGES], pdf=False)
+    write_workbook(out, eng=eng)
+    return _finished(out)
 
 
 def weekly(

@@ -40,17 +40,11 @@ def _cli(*args) -> tuple[int, str]:
 
 
 def _run_without_pdf(folder: Path, out: Path) -> tuple[int, str]:
-    """Every stage, then the HTML report and the workbook of the run (as ``run`` writes them)."""
-    from salesaudit.engine import config
-    from salesaudit.engine.runner import STAGES, run
-    from salesaudit.report.html import build_report
-    from salesaudit.report.workbook import write_workbook
+    """Every stage, then the HTML report and the workbook of the run (``salesaudit.run(pdf=False)``)."""
+    import salesaudit
 
     try:
-        run(folder, out=out, progress=lambda _: None, report=False)
-        eng = config.load(folder)
-        build_report(out, eng=eng, stages=[s.notebook for s in STAGES], pdf=False)
-        write_workbook(out, eng=eng)
+        salesaudit.run(folder, out=out, progress=None, pdf=False)
     except Exception:
         return 1, traceback.format_exc()
     return 0, ""

@@ -136,18 +136,12 @@ def _cli(*args) -> tuple[Done, float]:
 
 
 def _run_without_pdf(folder: Path, out: Path) -> tuple[Done, float]:
-    """Every stage, then the HTML report and the workbook of the run (as ``run`` writes them)."""
-    from salesaudit.engine import config
-    from salesaudit.engine.runner import STAGES, run
-    from salesaudit.report.html import build_report
-    from salesaudit.report.workbook import write_workbook
+    """Every stage, then the HTML report and the workbook of the run (``salesaudit.run(pdf=False)``)."""
+    import salesaudit
 
     start = time.perf_counter()
     try:
-        run(folder, out=out, progress=lambda _: None, report=False)
-        eng = config.load(folder)
-        build_report(out, eng=eng, stages=[s.notebook for s in STAGES], pdf=False)
-        write_workbook(out, eng=eng)
+        salesaudit.run(folder, out=out, progress=None, pdf=False)
         done = Done(0)
     except Exception:  # the test fails with the traceback, as with a CLI's stderr
         done = Done(1, stderr=traceback.format_exc())
