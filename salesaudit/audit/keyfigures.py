@@ -87,14 +87,15 @@ class AuditInputs:
     backtest
         :func:`salesaudit.weekly.tracking.backtest` output, or None.
     unavailable
-        Plain-text reasons for the results that could not be computed (shown in the report's appendix).
+        (what, reason) of each result that could not be computed: what is named in the report's appendix,
+        the reason (an English message) is the run's ``unavailable`` table.
     """
 
     checks: dict
     plan: object | None
     answers: dict
     backtest: pd.DataFrame | None
-    unavailable: list[str] = field(default_factory=list)
+    unavailable: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def target(self) -> float | None:
@@ -132,7 +133,7 @@ def gather_inputs(session, week: str | None = None) -> AuditInputs:
     results |= _plan_results(s, plan, sales, activities, attempt, week=week)
     results |= _pipeline_results(s, deals, results.pop("week"), attempt)
     checks_quality = attempt(
-        "data quality",
+        "data_quality",
         lambda: quality.quality_checks(
             s.intake.tables,
             s.intake.rejected,
@@ -175,18 +176,27 @@ def gather_inputs(session, week: str | None = None) -> AuditInputs:
     )
 
 
+UNAVAILABLE: tuple[str, ...] = (
+    "questionnaire", "segmentation", "plan", "data_quality", "historical_attainment", "income_ceiling",
+    "weekly_tracking", "tracked_week", "backtest", "pipeline_coverage", "stale_deals",
+)  # fmt: skip
+"""What :func:`gather_inputs` may fail to compute on a client's data (labels ``audit.unavailable.*``)."""
+
+
 class _Attempts:
     """Runs one stage computation: a :class:`~salesaudit.exceptions.SalesAuditError` on the client's data
-    gives None and a line of ``unavailable`` ("what: the error's first line")."""
+    gives None and a pair of ``unavailable``: what (one of :data:`UNAVAILABLE`) and the error's first
+    line."""
 
     def __init__(self) -> None:
-        self.unavailable: list[str] = []
+        self.unavailable: list[tuple[str, str]] = []
 
     def __call__(self, what: str, fn):
+        assert what in UNAVAILABLE, what
         try:
             return fn()
         except SalesAuditError as exc:
-            self.unavailable.append(f"{what}: {str(exc).splitlines()[0]}")
+            self.unavailable.append((what, str(exc).splitlines()[0]))
             return None
 
 
@@ -198,7 +208,7 @@ def _history(s, sales, targets, attempt: _Attempts) -> pd.DataFrame | None:
     if targets is None or not len(targets):
         return None
     return attempt(
-        "historical attainment",
+        "historical_attainment",
         lambda: motivation.historical_attainment(
             sales, targets, as_of=s.as_of, soft=sc.soft_attainment, hard=sc.hard_attainment, lang=s.lang
         ),
@@ -219,7 +229,7 @@ def _plan_results(s, plan, sales, activities, attempt: _Attempts, *, week: str |
     paid, _ = motivation.split_by_pay(s.managers(), plan.monthly)
     if len(paid):
         out["ceiling"] = attempt(
-            "income ceiling",
+            "income_ceiling",
             lambda: motivation.income_ceiling(
                 paid,
                 plan.monthly,
@@ -235,13 +245,13 @@ def _plan_results(s, plan, sales, activities, attempt: _Attempts, *, week: str |
         "thresholds": s.thresholds(),
     }
     out["weekly"] = attempt(
-        "weekly tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
+        "weekly_tracking", lambda: tracking.tracking_weekly(sales, activities=activities, **common)
     )
-    choice = attempt("tracked week", lambda: s.week(week))
+    choice = attempt("tracked_week", lambda: s.week(week))
     if choice is not None and choice.week is not None:  # as the weekly stage tracks it
         seen = {**common, "as_of": tracking.week_as_of(choice.given, as_of=s.as_of), "week": choice.week}
         out["week"] = attempt(
-            "tracked week", lambda: tracking.track_week(sales, activities=activities, **seen)
+            "tracked_week", lambda: tracking.track_week(sales, activities=activities, **seen)
         )
     out["backtest"] = attempt("backtest", lambda: tracking.backtest(sales, **common))
     return out
@@ -257,16 +267,28 @@ def _pipeline_results(s, deals, week: pd.DataFrame | None, attempt: _Attempts) -
         return out
     if week is not None:
         out["coverage"] = attempt(
-            "pipeline coverage",
+            "pipeline_coverage",
             lambda: pipeline.pipeline_coverage(
                 deals, tracking=week, as_of=s.as_of, default_win_rate=eng.funnel.win_rate
             ),
         )
     out["stale"] = attempt(
-        "stale deals",
+        "stale_deals",
         lambda: pipeline.stale_deals(deals, as_of=s.as_of, stale_factor=eng.tracking.stale_factor),
     )
     return out
+
+
+def unavailable_table(inputs: AuditInputs) -> pd.DataFrame:
+    """What could not be computed on the client's data and why: columns ``what`` (an id of
+    :data:`UNAVAILABLE`) and ``reason`` (the error's first line), for the run's tables.
+
+    Examples
+    --------
+    >>> unavailable_table(AuditInputs({}, None, {}, None, [("backtest", "no plan")])).values.tolist()
+    [['backtest', 'no plan']]
+    """
+    return pd.DataFrame(inputs.unavailable, columns=["what", "reason"], dtype=object)
 
 
 def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, unavailable=()) -> list[str]:
@@ -284,7 +306,9 @@ def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, una
     seasonality
         ``PlanResult.seasonality`` (month, index, source, years), if there is a plan.
     unavailable
-        Plain-text reasons of :class:`AuditInputs`.
+        :attr:`AuditInputs.unavailable`: (what, reason) pairs; the notes name what, in ``lang`` (the
+        reasons, English messages naming settings and values, are the run's ``unavailable`` table:
+        :func:`unavailable_table`).
 
     Examples
     --------
@@ -332,5 +356,6 @@ def method_notes(eng, *, lang: str, seasonality: pd.DataFrame | None = None, una
         t("audit.method.returns", lang),
     ]
     if unavailable:
-        notes.append(t("audit.method.unavailable", lang, items="; ".join(unavailable)))
+        items = dict.fromkeys(t(f"audit.unavailable.{what}", lang) for what, _ in unavailable)
+        notes.append(t("audit.method.unavailable", lang, items="; ".join(items)))
     return notes

@@ -73,7 +73,7 @@ def test_without_data_and_answers_nothing_is_ok():
     out = evaluate_checks(None, as_of=AS_OF, lang="en")
     assert set(out["status"]) == {"unknown"}  # never silently ok
     written = _row(out, "plans.written_plan")
-    assert "No data: targets." in written["evidence"] and "no answer" in written["evidence"]
+    assert "No data: monthly targets." in written["evidence"] and "no answer" in written["evidence"]
     assert written["recommendation"].startswith("Cannot be assessed")
 
 
