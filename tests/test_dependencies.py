@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import doctest
-import importlib.util
 import json
 import re
 import sys
@@ -20,6 +19,8 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.scripts import load_script
+
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 RUNTIME = {canonicalize_name(Requirement(r).name): Requirement(r) for r in PROJECT["dependencies"]}
@@ -32,10 +33,7 @@ EXTRAS = {
 @cache
 def _script():
     """scripts/environment.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("environment_script", ROOT / "scripts" / "environment.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("environment")
 
 
 def _lock() -> dict[str, str]:

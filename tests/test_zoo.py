@@ -14,27 +14,14 @@ The same two checks run on the demo's own report in ``tests/report/test_report_c
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import traceback
-from pathlib import Path
 
 import pytest
 
 from salesaudit.demo.zoo import PROFILES, generate_profile
+from tests.scripts import load_script
 
-ROOT = Path(__file__).resolve().parents[1]
 LANGUAGES = ("ru", "en")
-
-
-def _script(name: str):
-    """``scripts/<name>.py`` as a module (registered first: its dataclasses look their module up)."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
 
 
 def _cases():
@@ -69,11 +56,11 @@ def test_every_profile_reads_true_and_whole(name, lang, tmp_path):
     except Exception:  # the traceback in the failure message, not a bare "stage failed"
         pytest.fail(f"{name} ({lang}) did not run:\n{traceback.format_exc()}")
 
-    found = _script("check_report").check_run(run.folder, require_claims=True)
+    found = load_script("check_report").check_run(run.folder, require_claims=True)
     problems = [f"{p.kind} in {p.section!r}: {p.text}" for p in found.problems]
     assert not problems, f"{name} ({lang}): " + "\n".join(problems)
 
-    inspect = _script("inspect_report")
+    inspect = load_script("inspect_report")
     page = (run.folder / "report.html").read_text(encoding="utf-8")
     layout = {
         "overflowing": inspect.overflowing_boxes(page),

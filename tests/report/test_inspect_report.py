@@ -4,10 +4,8 @@ the ``data-boxes`` that ``show.figure`` writes) and a chart cut at the page edge
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
-from pathlib import Path
 
 import matplotlib
 
@@ -19,16 +17,12 @@ from bs4 import BeautifulSoup  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from salesaudit.report import show  # noqa: E402
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
 def inspect():
-    spec = importlib.util.spec_from_file_location("inspect_report", ROOT / "scripts" / "inspect_report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("inspect_report")
 
 
 def _chart(*, series: int = 4, legend: str = "over", figsize=(6, 3)):

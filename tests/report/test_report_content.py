@@ -3,7 +3,6 @@ quality (inspected with ``scripts/inspect_report.py``), the English report, and 
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 from pathlib import Path
@@ -20,6 +19,7 @@ from salesaudit.engine import config
 from salesaudit.engine.outputs import read_table
 from salesaudit.report.brand import load_brand
 from salesaudit.report.html import BACK_TAG, FRONT_TAG, merge_notebooks, render_html
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SECTIONS = ["summary", "audit", "clients", "plan", "weekly", "appendix"]
@@ -27,10 +27,7 @@ CYRILLIC = re.compile(r"[А-Яа-яЁё]+")
 
 
 def _inspect_module():
-    spec = importlib.util.spec_from_file_location("inspect_report", ROOT / "scripts" / "inspect_report.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("inspect_report")
 
 
 def _soup(run: Path) -> BeautifulSoup:
@@ -170,6 +167,7 @@ def test_print_quality_inspected_like_a_reader(demo_run, tmp_path):
     assert summary["overflowing"] == [], summary["overflowing"][:3]
     assert summary["split"] == [], summary["split"][:3]  # no table row split mid-way, no chart cut
     assert summary["missing_headings"] == []
+    assert summary["legend_over_plot"] == [] and summary["chart_cut"] == []
     assert summary["footer_ok"]
     assert 12 <= summary["pages"] <= 22, summary["pages"]  # a report an owner reads, not a data dump
     headings = inspect.headings((demo_run / "report.html").read_text(encoding="utf-8"))
@@ -189,6 +187,19 @@ def english_run(demo_engagement, tmp_path_factory):
     assert re.search(r"^language: ru\b", text, re.M)
     path.write_text(re.sub(r"^language: ru\b", "language: en", text, count=1, flags=re.M), encoding="utf-8")
     return run(folder, out=tmp_path_factory.mktemp("run_en") / "out", progress=lambda _: None)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("demo")
+def test_the_english_demo_report_reads_true_and_whole(english_run):
+    """The checker and the layout inspection on the English demo (the Russian one: test_check_report
+    and test_print_quality_inspected_like_a_reader)."""
+    found = load_script("check_report").check_run(english_run, require_claims=True)
+    assert [f"{p.kind} in {p.section!r}: {p.text}" for p in found.problems] == []
+    inspect = load_script("inspect_report")
+    page = (english_run / "report.html").read_text(encoding="utf-8")
+    for check in ("overflowing_boxes", "split_across_pages", "legends_over_plots", "charts_cut_at_page_edge"):
+        assert getattr(inspect, check)(page) == [], check
 
 
 def _client_data(run: Path, engagement: Path) -> list[str]:
