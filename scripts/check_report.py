@@ -360,12 +360,17 @@ def check_claims(run_dir: Path, *, require: bool = False, sections: dict | None 
         from salesaudit.engine.outputs import read_table
 
         table = read_table(run_dir, "claims")
+        alerts = read_table(run_dir, "alerts") if (run_dir / "tables" / "alerts.parquet").is_file() else None
     except (ImportError, SalesAuditError) as exc:
         return (
             [Problem("claims_missing", "(claims table)", _short(f"claims table missing: {exc}"))]
             if require
             else []
         )
+    if alerts is not None and len(alerts) and hasattr(module, "alert_claims"):  # the weekly flash's alerts
+        import pandas as pd
+
+        table = pd.concat([table, module.claims_table(module.alert_claims(alerts))], ignore_index=True)
     out, sections = [], sections or {}
     for row in table.to_dict("records"):
         key = str(row.get("text_key") or "")

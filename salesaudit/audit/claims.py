@@ -303,6 +303,53 @@ def undecided(f: Mapping) -> str:
     return "unknown"
 
 
+ALERT_STATUS: dict[str, str] = {"high": "problem", "medium": "warning"}
+"""An alert's severity as a claim status."""
+
+
+@rule("alert")
+def alert(f: Mapping) -> str:
+    """An alert of the weekly flash (:mod:`salesaudit.weekly.signals`): it fires when its ``figure``
+    is below its ``threshold`` (above, for ``silent_client``) — ``problem`` (severity high) when it
+    misses by more than a quarter, ``warning`` (medium) otherwise; ``ok`` when it does not fire.
+
+    Examples
+    --------
+    >>> alert({"rule": "runrate", "figure": 0.66, "threshold": 0.9}), alert({"rule": "runrate", "figure": 0.95, "threshold": 0.9})
+    ('problem', 'ok')
+    """
+    figure, limit = float(f["figure"]), float(f["threshold"])
+    if f["rule"] == "silent_client":
+        return "problem" if figure > limit / 0.75 else "warning" if figure > limit else "ok"
+    return "problem" if figure < 0.75 * limit else "warning" if figure < limit else "ok"
+
+
+def alert_claims(alerts: pd.DataFrame) -> list[Claim]:
+    """The weekly flash's alerts (the ``alerts`` table) as claims: each says its figure misses its
+    threshold, as badly as its severity says.
+
+    Examples
+    --------
+    >>> a = pd.DataFrame({"level": ["manager"], "manager": ["Ivanov"], "rule": ["two_weeks"],
+    ...     "iso_week": ["2026-W47"], "figure": [0.5], "threshold": [0.8], "severity": ["medium"], "text": ["..."]})
+    >>> c = alert_claims(a)[0]
+    >>> c.status, recheck(c)  # 0.5 is below 0.75 x 0.8: high, not medium
+    ('warning', False)
+    """
+    out = []
+    for i, row in enumerate(alerts.to_dict("records")):
+        who = row.get("manager") if isinstance(row.get("manager"), str) else row.get("level")
+        figures = {
+            k: plain(row.get(k)) for k in ("rule", "figure", "threshold", "level", "manager", "iso_week")
+        }
+        status = ALERT_STATUS.get(str(row.get("severity")), "unknown")
+        claim_id = f"alert.{row.get('rule')}.{who}.{i}"
+        out.append(
+            Claim(claim_id, "alert", status, figures, f"alerts.{row.get('rule')}", str(row.get("text", "")))
+        )
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # figures as plain data, claims as a table
 
