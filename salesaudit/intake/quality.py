@@ -335,7 +335,7 @@ def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float, *, lines:
             )
     neg = (amount < 0).to_numpy()
     if neg.any():
-        out.append(_lines("returns", sales, neg, share, lines, severity="info"))
+        out.append(_lines("returns", sales, neg, share, lines, severity="info", with_amount=True))
     median = float(amount.abs().median())
     if median > 0:
         big = (amount.abs() > outlier_factor * median).to_numpy()

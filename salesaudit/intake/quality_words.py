@@ -44,7 +44,7 @@ SENTENCES = {  # check -> its label (quality.yaml), ru and en
     "top_client": "quality.top_client",
     "round_amounts": "quality.round_amounts",
 }
-WITH_AMOUNT = frozenset({"outlier", "zero_amount", "round_amounts"})
+WITH_AMOUNT = frozenset({"returns", "outlier", "zero_amount", "round_amounts"})
 """Checks whose example shows the line's amount."""
 NAME_CHECKS = frozenset(
     {"manager_names_unified", "client_ids_unified", "manager_names_kept_apart", "client_ids_kept_apart"}

@@ -404,6 +404,7 @@ def test_examples_are_worded_in_the_reports_language():
     assert en["rejected: not_a_number"] == "a.csv, row 707: н/д"
     assert ru["no_manager"] == "a.csv, строка 4: К2" and en["no_manager"] == "a.csv, row 4: К2"
     assert ru["duplicate_document"] == en["duplicate_document"] == "Д1"
+    assert ru["returns"].startswith("a.csv, строка 4: К2, -20")  # a return shows its negative amount
     # no English in the Russian sentences or examples (the values here are Cyrillic, as a client's are)
     text = describe(checks, lang="ru")
     assert not [s for s in [*text["text"], *text["example"]] if LATIN.search(s.replace("a.csv", ""))]
