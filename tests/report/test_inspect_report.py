@@ -16,7 +16,7 @@ import pytest  # noqa: E402
 from bs4 import BeautifulSoup  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from salesaudit.report import show  # noqa: E402
+from salesaudit.report import figures, show  # noqa: E402
 from tests.scripts import load_script
 
 
@@ -50,7 +50,7 @@ def test_figure_boxes_are_where_the_saved_image_shows_the_plot():
     ax.set_title("A title that widens nothing")
     ax.plot([0, 1], [0, 1], label="line")
     fig.legend(loc="outside right center")
-    png, boxes = show._png_boxes(fig, 150)
+    png, boxes = figures._png_boxes(fig, 150)
     plt.close(fig)
     image = np.asarray(Image.open(io.BytesIO(base64.b64decode(png))).convert("RGB")).astype(int)
     red = (image[:, :, 0] > 240) & (image[:, :, 1] < 20) & (image[:, :, 2] < 20)
