@@ -232,6 +232,7 @@ CASES = {
         "ok",
     ),  # fmt: skip
     "undecided": ({"missing": "targets"}, "unknown", "ok"),
+    "alert": ({"rule": "two_weeks", "figure": 0.7, "threshold": 0.8}, "warning", "problem"),
 }
 
 
