@@ -1,5 +1,6 @@
 """The client zoo (issue 18): every profile of :data:`salesaudit.demo.zoo.PROFILES`, in Russian and in
-English, goes through ``validate`` and the whole playbook (every stage, the HTML report and the
+English, goes through ``validate`` (in its own language: the other reads the same files with the same
+settings) and the whole playbook (every stage, the HTML report and the
 workbook; the PDF printer does not depend on the client's shape and is checked on the demo), and the
 finished report is read the way the owner would read it:
 
@@ -49,8 +50,9 @@ def test_every_profile_reads_true_and_whole(name, lang, tmp_path):
     from salesaudit.cli import app
 
     folder = generate_profile(tmp_path / name, name, language=lang).parent
-    validate = CliRunner().invoke(app, ["validate", str(folder)])
-    assert validate.exit_code == 0, validate.stdout + validate.stderr
+    if lang == PROFILES[name].language:  # the same files and settings in the other language
+        validate = CliRunner().invoke(app, ["validate", str(folder)])
+        assert validate.exit_code == 0, validate.stdout + validate.stderr
     try:
         run = salesaudit.run(folder, out=tmp_path / "out", progress=None, pdf=False)
     except Exception:  # the traceback in the failure message, not a bare "stage failed"
