@@ -16,42 +16,53 @@ def _png(fig, dpi: int) -> str:
 
 
 def _png_boxes(fig, dpi: int) -> tuple[str, str]:
-    """The figure as base64 PNG (``bbox_inches="tight"``) and, as JSON, where its plots and legends are
-    in that image: ``{"size": [w, h], "axes": [[x0, y0, x1, y1], ...], "legends": [...]}`` in image
-    pixels from the top left (``scripts/inspect_report.py`` finds a legend over a plot with it)."""
+    """The figure as base64 PNG and, as JSON, where its plots and legends are in that image:
+    ``{"size": [w, h], "axes": [[x0, y0, x1, y1], ...], "legends": [...]}`` in image pixels from the
+    top left (``scripts/inspect_report.py`` finds a legend over a plot with it).
+
+    A figure with a layout engine (every chart of :mod:`salesaudit.report.charts` is ``constrained``)
+    already fits its figure and is saved whole, drawn once; any other is cropped with
+    ``bbox_inches="tight"``, which draws it twice.
+    """
     import base64
     import io
     import json
     import struct
 
+    import matplotlib as mpl
+
+    tight = fig.get_layout_engine() is None
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight")
+    with mpl.rc_context({"savefig.bbox": "tight" if tight else "standard"}):  # the brand's rc says tight
+        fig.savefig(buf, format="png", dpi=dpi)
     png = buf.getvalue()
     size = struct.unpack(">II", png[16:24])  # the IHDR chunk: width, height
-    return base64.b64encode(png).decode("ascii"), json.dumps(_figure_boxes(fig, dpi, size))
+    return base64.b64encode(png).decode("ascii"), json.dumps(_figure_boxes(fig, dpi, size, tight=tight))
 
 
-def _figure_boxes(fig, dpi: int, size: tuple[int, int]) -> dict:
+def _figure_boxes(fig, dpi: int, size: tuple[int, int], *, tight: bool) -> dict:
     """Window extents of the visible axes (colorbars aside) and of every legend, mapped from display
-    pixels to the pixels of the image ``savefig(bbox_inches="tight", dpi=dpi)`` wrote (``size``)."""
+    pixels to the pixels of the image ``savefig(dpi=dpi)`` wrote (``size``; cropped when ``tight``)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     shown_on = fig.canvas  # a notebook's canvas may have no renderer: measure on Agg, then put it back
     try:  # savefig has just laid the figure out: measuring needs a renderer's text metrics, not a draw
-        return _measured_boxes(fig, FigureCanvasAgg(fig).get_renderer(), dpi, size)
+        return _measured_boxes(fig, FigureCanvasAgg(fig).get_renderer(), dpi, size, tight=tight)
     finally:
         fig.set_canvas(shown_on)
 
 
-def _measured_boxes(fig, renderer, dpi: int, size: tuple[int, int]) -> dict:
+def _measured_boxes(fig, renderer, dpi: int, size: tuple[int, int], *, tight: bool) -> dict:
     import matplotlib as mpl
 
-    pad = mpl.rcParams["savefig.pad_inches"]
-    pad = pad if isinstance(pad, (int, float)) else 0.0
-    tight = fig.get_tightbbox(renderer)  # inches, as savefig crops
-    left, top = tight.x0 - pad, tight.y1 + pad
-    sx = size[0] / ((tight.width + 2 * pad) * dpi)  # ~1: absorbs savefig's rounding
-    sy = size[1] / ((tight.height + 2 * pad) * dpi)
+    if tight:
+        pad = mpl.rcParams["savefig.pad_inches"]
+        pad = pad if isinstance(pad, (int, float)) else 0.0
+        crop = fig.get_tightbbox(renderer)  # inches, as savefig crops
+        left, top, width, height = crop.x0 - pad, crop.y1 + pad, crop.width + 2 * pad, crop.height + 2 * pad
+    else:
+        left, top, (width, height) = 0.0, fig.get_figheight(), fig.get_size_inches()
+    sx, sy = size[0] / (width * dpi), size[1] / (height * dpi)  # ~1: absorbs savefig's rounding
 
     def box(extent) -> list[float]:
         x0, y0, x1, y1 = (v / fig.dpi for v in extent.extents)
