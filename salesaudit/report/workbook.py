@@ -205,7 +205,7 @@ def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:
     w = _Writer(tmp, eng.language)
     order = [n for n in SHEET_ORDER if n in tables] + sorted(set(tables) - set(SHEET_ORDER))
     for name in order:
-        w.frame(w.sheet(_sheet_title(name, eng.language)), tables[name])
+        w.frame(w.sheet(_sheet_title(name, eng.language)), worded_codes(tables[name], lang=eng.language))
     for manager, blocks in _manager_blocks(tables).items():
         ws = w.sheet(manager)
         row = 0
@@ -214,6 +214,40 @@ def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:
     w.book.close()
     tmp.replace(path)
     return path
+
+
+CODED: dict[str, str] = {
+    "status": "scorecard.status",
+    "data_status": "scorecard.status",
+    "answer_status": "scorecard.status",
+    "area": "scorecard.area",
+}
+"""Columns whose values are codes a person reads as words: column -> the label prefix of its values."""
+
+
+def worded_codes(df: pd.DataFrame, *, lang: str) -> pd.DataFrame:
+    """``df`` with the codes of :data:`CODED` columns in words (``problem`` -> "проблема"), where every
+    value of the column has a label; the machine-readable tables (csv, parquet) keep the codes.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"status": ["problem", "ok"], "area": ["clients", "people"], "n": [1, 2]})
+    >>> worded_codes(df, lang="ru").values.tolist()
+    [['проблема', 'Клиенты', 1], ['в порядке', 'Люди', 2]]
+    >>> worded_codes(pd.DataFrame({"status": ["open"]}), lang="en")["status"].tolist()  # deal status: no label
+    ['open']
+    """
+    labels = catalog()
+    out = df
+    for column, prefix in CODED.items():
+        if column not in df.columns:
+            continue
+        values = df[column].dropna().astype(str).unique()
+        if len(values) and all(f"{prefix}.{v}" in labels for v in values):
+            words = {v: str(labels[f"{prefix}.{v}"][lang]) for v in values}
+            out = out.copy() if out is df else out
+            out[column] = df[column].map(lambda v, words=words: words.get(str(v), v) if pd.notna(v) else v)
+    return out
 
 
 def _sheet_title(name: str, lang: str) -> str:

@@ -66,3 +66,20 @@ def test_a_long_list_of_names_is_kept_whole_and_class_columns_are_words(tiny, tm
         assert shared.cell(row=2, column=3).value == names
         portfolios = next(ws for ws in wb.worksheets if ws.cell(row=1, column=2).value == header)
         assert "revenue_D" not in [c.value for c in portfolios[1]]
+
+
+def test_status_and_area_codes_are_words_in_the_workbook_and_codes_in_the_tables(tiny, tmp_path):
+    """Issue 18: the owner's workbook shows "проблема", not ``problem``; the csv keeps the code."""
+    ru = config.load(tiny)
+    for lang, problem, area in (("ru", "проблема", "Клиенты"), ("en", "problem", "Clients")):
+        run = tmp_path / lang
+        findings = pd.DataFrame(
+            {"check_id": ["clients.concentration"], "area": ["clients"], "status": ["problem"]}
+        )
+        save_table(findings, "findings", run_dir=run)
+        wb = openpyxl.load_workbook(write_workbook(run, eng=ru.model_copy(update={"language": lang})))
+        row = [c.value for c in wb.worksheets[0][2]]
+        assert row == ["clients.concentration", area, problem]
+        assert pd.read_csv(run / "tables" / "findings.csv", sep=None, engine="python")["area"].tolist() == [
+            "clients"
+        ]
