@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .claims import COVERAGE_GRACE_DAYS, decide, fully_covered
-from .rules import CheckInputs, Reading, coverage_figures, level_high, level_low, nonempty
+from .claims import COVERAGE_GRACE_DAYS, decide, fully_covered, judged
+from .rules import CheckInputs, Reading, coverage_figures, nonempty
 
 
 def buying(c: CheckInputs) -> pd.DataFrame | None:
@@ -35,9 +35,6 @@ def register(c: CheckInputs) -> Reading | None:
     shared = 0.0
     if "n_managers" in paying.columns:
         shared = paying.loc[paying["n_managers"].fillna(0) > 1, "revenue"].sum() / total if total > 0 else 0.0
-    status = level_low(owned, c.th["register_ok"], c.th["register_warning"])
-    if status == "ok" and shared >= c.th["shared_warning"]:
-        status = "warning"
     figures = {
         "owned": owned,
         "shared": shared,
@@ -47,7 +44,7 @@ def register(c: CheckInputs) -> Reading | None:
         "also_value": shared,
         "also_warning": c.th["shared_warning"],
     }
-    return Reading(status, float(owned), figures, kind="threshold_low")
+    return judged("threshold_low", figures)
 
 
 def concentration(c: CheckInputs) -> Reading | None:
@@ -60,9 +57,6 @@ def concentration(c: CheckInputs) -> Reading | None:
 
     conc = client_concentration(paying)
     top1, top20 = float(conc["top1_share"]), float(conc["top_share"])
-    status = level_high(top1, c.th["top1_warning"], c.th["top1_problem"])
-    if status == "ok" and top20 >= c.th["top20_warning"]:
-        status = "warning"
     figures = {
         "top20": top20,
         "top1": top1,
@@ -72,7 +66,7 @@ def concentration(c: CheckInputs) -> Reading | None:
         "also_value": top20,
         "also_warning": c.th["top20_warning"],
     }
-    return Reading(status, top1, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def abc(c: CheckInputs) -> Reading | None:
@@ -89,7 +83,6 @@ def abc(c: CheckInputs) -> Reading | None:
         if "xyz_class" in a and len(a)
         else 0.0
     )
-    status = "warning" if z >= c.th["erratic_a_warning"] else "unknown"
     figures = {
         "a_clients": len(a),
         "client_share": len(a) / len(paying),
@@ -97,9 +90,9 @@ def abc(c: CheckInputs) -> Reading | None:
         "z_share": z,
         "value": z,
         "warning": c.th["erratic_a_warning"],
-        "ok_as": "unknown",
+        "ok_as": "unknown",  # ranking clients does not show that the company segments them
     }
-    return Reading(status, float(z), figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def d_effort(c: CheckInputs) -> Reading | None:
@@ -111,7 +104,6 @@ def d_effort(c: CheckInputs) -> Reading | None:
         return None
     d = c.clients["segment"] == "D"
     share = float(acts[d].sum() / acts.sum())
-    status = level_high(share, c.th["d_effort_warning"], c.th["d_effort_problem"])
     figures = {
         "d_clients": int(d.sum()),
         "share": share,
@@ -119,7 +111,7 @@ def d_effort(c: CheckInputs) -> Reading | None:
         "warning": c.th["d_effort_warning"],
         "problem": c.th["d_effort_problem"],
     }
-    return Reading(status, share, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def potential(c: CheckInputs) -> Reading | None:
@@ -132,14 +124,13 @@ def potential(c: CheckInputs) -> Reading | None:
         limits = {"value": 0.0, "ok": c.th["potential_ok"], "warning": c.th["potential_warning"]}
         return Reading("problem", 0.0, limits, case="no_column", kind="threshold_low")
     filled = float((paying["potential"].fillna(0) > 0).mean()) if "potential" in paying else 0.0
-    status = level_low(filled, c.th["potential_ok"], c.th["potential_warning"])
     figures = {
         "filled": filled,
         "value": filled,
         "ok": c.th["potential_ok"],
         "warning": c.th["potential_warning"],
     }
-    return Reading(status, filled, figures, case="filled", kind="threshold_low")
+    return judged("threshold_low", figures, case="filled")
 
 
 def dormant(c: CheckInputs) -> Reading | None:
@@ -193,7 +184,6 @@ def migration(c: CheckInputs) -> Reading | None:
     fell = prev["lost"].astype(bool) | (now >= 2) & (now > before)
     base = prev["prev_revenue"].sum()
     share = float(prev.loc[fell, "prev_revenue"].sum() / base) if base > 0 else 0.0
-    status = level_high(share, c.th["migration_warning"], c.th["migration_problem"])
     figures = {
         "share": share,
         "count": int(fell.sum()),
@@ -202,7 +192,7 @@ def migration(c: CheckInputs) -> Reading | None:
         "warning": c.th["migration_warning"],
         "problem": c.th["migration_problem"],
     }
-    return Reading(status, share, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def churn_new(c: CheckInputs) -> Reading | None:

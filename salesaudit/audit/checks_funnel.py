@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rules import CheckInputs, Reading, level_high, level_low, nonempty, window_start
+from .claims import judged
+from .rules import CheckInputs, Reading, level_low, nonempty, window_start
 
 
 def conversion(c: CheckInputs) -> Reading | None:
@@ -25,7 +26,6 @@ def conversion(c: CheckInputs) -> Reading | None:
     per = rates[(rates["level"] == "manager") & (rates["source"] == "data")].sort_values("win_rate")
     low, high = per.iloc[0], per.iloc[-1]
     spread = float((high["win_rate"] - low["win_rate"]) / dept["win_rate"]) if dept["win_rate"] > 0 else 0.0
-    status = level_high(spread, c.th["win_rate_spread_warning"], c.th["win_rate_spread_problem"])
     deals = classify_deals(c.pipeline, as_of=c.as_of)
     open_ = deals.loc[deals["outcome"] == "open", "stage"].astype(str)
     stage = open_.value_counts()
@@ -41,7 +41,7 @@ def conversion(c: CheckInputs) -> Reading | None:
         "warning": c.th["win_rate_spread_warning"],
         "problem": c.th["win_rate_spread_problem"],
     }
-    return Reading(status, spread, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def stale(c: CheckInputs) -> Reading | None:
@@ -54,7 +54,6 @@ def stale(c: CheckInputs) -> Reading | None:
     open_amount = float(deals.loc[deals["outcome"] == "open", "amount"].sum())
     stale_amount = float(c.stale["amount"].sum()) if len(c.stale) else 0.0
     share = stale_amount / open_amount if open_amount > 0 else 0.0
-    status = level_high(share, c.th["stale_warning"], c.th["stale_problem"])
     figures = {
         "count": len(c.stale),
         "amount": stale_amount,
@@ -63,7 +62,7 @@ def stale(c: CheckInputs) -> Reading | None:
         "warning": c.th["stale_warning"],
         "problem": c.th["stale_problem"],
     }
-    return Reading(status, share, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 KINDS = ("calls", "meetings", "proposals")
@@ -212,9 +211,6 @@ def crm_quality(c: CheckInputs) -> Reading | None:
     if nonempty(c.quality, "check", "count"):
         dup_checks = c.quality["check"].isin(["similar_client_names", "duplicate_document", "duplicate_line"])
         dups += int(c.quality.loc[dup_checks, "count"].sum())
-    status = level_low(fill, c.th["fill_ok"], c.th["fill_problem"])
-    if status == "ok" and dups:
-        status = "warning"
     figures = {
         "fill": fill,
         "fields": fields,
@@ -225,4 +221,4 @@ def crm_quality(c: CheckInputs) -> Reading | None:
         "also_value": dups,
         "also_warning": 1,
     }
-    return Reading(status, fill, figures, kind="threshold_low")
+    return judged("threshold_low", figures)

@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rules import CheckInputs, Reading, level_high, nonempty, warned_months, worst
+from .claims import judged
+from .rules import CheckInputs, Reading, nonempty, warned_months, worst
 
 
 def weekly_plans(c: CheckInputs) -> Reading | None:
@@ -42,7 +43,6 @@ def forecast(c: CheckInputs) -> Reading | None:
     if not len(both):
         return None
     error = float(((at_mid[both] - last[both]).abs() / last[both]).mean())
-    status = level_high(error, c.th["forecast_warning"], c.th["forecast_problem"])
     figures = {
         "error": error,
         "months": len(both),
@@ -51,7 +51,7 @@ def forecast(c: CheckInputs) -> Reading | None:
         "warning": c.th["forecast_warning"],
         "problem": c.th["forecast_problem"],
     }
-    return Reading(status, error, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def warning_weeks(backtest: pd.DataFrame | None) -> tuple[int, float] | None:
@@ -138,7 +138,6 @@ def turnover(c: CheckInputs) -> Reading | None:
     leavers = int(((m["left"] > start) & (m["left"] <= c.as_of)).sum())
     avg = (headcount(start) + headcount(c.as_of)) / 2
     rate = leavers / avg if avg > 0 else 0.0
-    status = level_high(rate, c.th["turnover_warning"], c.th["turnover_problem"])
     figures = {
         "left": leavers,
         "headcount": avg,
@@ -147,4 +146,4 @@ def turnover(c: CheckInputs) -> Reading | None:
         "warning": c.th["turnover_warning"],
         "problem": c.th["turnover_problem"],
     }
-    return Reading(status, rate, figures, kind="threshold_high")
+    return judged("threshold_high", figures)

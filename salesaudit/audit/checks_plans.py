@@ -7,7 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .rules import CheckInputs, Reading, level_high, nonempty, window_start
+from .claims import judged
+from .rules import CheckInputs, Reading, nonempty, window_start
 
 
 def written_plan(c: CheckInputs) -> Reading | None:
@@ -113,9 +114,6 @@ def attainment_spread(c: CheckInputs) -> Reading | None:
     above = float((att > c.th["soft_attainment"]).mean())
     below = float((att < c.th["hard_attainment"]).mean())
     share = max(above, below)
-    status = level_high(share, c.th["spread_warning"], c.th["spread_problem"])
-    if share <= c.th["spread_problem"] and status == "problem":  # "most" means more than half
-        status = "warning"
     figures = {
         "months": len(rows),
         "above": above,
@@ -128,7 +126,7 @@ def attainment_spread(c: CheckInputs) -> Reading | None:
         "problem": c.th["spread_problem"],
         "strict": "problem",  # "most" means more than half
     }
-    return Reading(status, share, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def seasonality(c: CheckInputs) -> Reading | None:
@@ -155,7 +153,6 @@ def seasonality(c: CheckInputs) -> Reading | None:
         return None
     ts, ss = target / target.sum() * 12, season / season.sum() * 12
     deviation = float(np.abs(ts - ss).mean())
-    status = level_high(deviation, c.th["seasonality_warning"], c.th["seasonality_problem"])
     figures = {
         "year": year,
         "deviation": deviation,
@@ -167,7 +164,7 @@ def seasonality(c: CheckInputs) -> Reading | None:
         "warning": c.th["seasonality_warning"],
         "problem": c.th["seasonality_problem"],
     }
-    return Reading(status, deviation, figures, kind="threshold_high")
+    return judged("threshold_high", figures)
 
 
 def pay_follows(c: CheckInputs) -> Reading | None:

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .rules import ANSWER_STATUS, RANK, worst
+from .rules import ANSWER_STATUS, RANK, Reading, worst
 
 CLAIM_COLUMNS: list[str] = ["claim_id", "kind", "status", "figures", "text_key", "text"]
 """Columns of the ``claims`` table (:func:`claims_table`)."""
@@ -88,6 +88,19 @@ def decide(kind: str, figures: Mapping) -> str:
     if "answer" in figures:
         status = worst([status, ANSWER_STATUS.get(str(figures["answer"]), "unknown")])
     return status
+
+
+def judged(kind: str, figures: dict, *, case: str = "") -> Reading:
+    """A check's data side whose status is the rule of ``kind`` applied to its ``figures`` — the rule
+    :func:`recheck` applies — so a check states its figure and thresholds once and never decides apart.
+
+    Examples
+    --------
+    >>> r = judged("threshold_high", {"value": 0.3, "warning": 0.1, "problem": 0.25})
+    >>> r.status, r.value, r.kind
+    ('problem', 0.3, 'threshold_high')
+    """
+    return Reading(RULES[kind](figures), float(figures["value"]), figures, case=case, kind=kind)
 
 
 def recheck(claim: Claim) -> bool:

@@ -2,8 +2,9 @@
 
 What the checks are (:data:`CHECKS`: id, area, source, the question and inputs each reads), their
 thresholds (:data:`DEFAULT_THRESHOLDS`), the statuses and how two of them combine (:func:`worst`), a
-figure against its thresholds (:func:`level_high`, :func:`level_low`), and what a check reads
-(:class:`CheckInputs`) and finds (:class:`Reading`). No language here: the sentences are
+figure against its thresholds (:func:`level_low`; the rules that give most checks their status are
+:mod:`salesaudit.audit.claims`'), and what a check reads (:class:`CheckInputs`) and finds
+(:class:`Reading`). No language here: the sentences are
 :mod:`salesaudit.audit.wording`'s; the conventions are those of :mod:`salesaudit.audit.scorecard`.
 """
 
@@ -198,11 +199,6 @@ def worst(statuses) -> str:
     """
     known = [s for s in statuses if s in RANK]
     return max(known, key=RANK.__getitem__) if known else "unknown"
-
-
-def level_high(value: float, warning: float, problem: float) -> str:
-    """``ok`` below ``warning``, ``warning`` from it, ``problem`` from ``problem`` (higher is worse)."""
-    return "problem" if value >= problem else "warning" if value >= warning else "ok"
 
 
 def level_low(value: float, ok: float, warning: float) -> str:
