@@ -46,6 +46,7 @@ from ..exceptions import ConfigError
 from .clients import _make_clients, _write_clients
 from .crm import _make_activities, _make_deals, _write_activities, _write_deals
 from .engagement import _engagement_text, _write_managers, _write_questionnaire
+from .folder import refuse_filled
 from .sales import _add_potential, _make_sales, _target_2026, _write_sales, _write_targets
 from .story import DEMO_FACTS
 from .timeline import _Calendar
@@ -94,12 +95,7 @@ def generate_demo(
     if variant is not None:
         return variant
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ConfigError(
-            "the demo folder already exists and is not empty",
-            file=str(folder),
-            hint="choose a new folder name or empty this one",
-        )
+    refuse_filled(folder)
     try:
         template = template_path("engagement.yaml")
     except FileNotFoundError as exc:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..exceptions import ConfigError
+
 ENV = "SALESAUDIT_DEMO_DIR"
 _PACKAGE = Path(__file__).resolve().parents[1]
 
@@ -66,3 +68,14 @@ def demo_folder(*, package: Path | None = None) -> Path:
     from .. import __version__
 
     return Path.home() / ".cache" / "salesaudit" / f"demo-{__version__}"
+
+
+def refuse_filled(folder: Path) -> None:
+    """A :class:`ConfigError` if ``folder`` exists and is a file or a folder that is not empty: a demo
+    or zoo client is generated into a new or empty folder only."""
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise ConfigError(
+            "the demo folder already exists and is not empty",
+            file=str(folder),
+            hint="choose a new folder name or empty this one",
+        )

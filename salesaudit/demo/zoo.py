@@ -36,6 +36,7 @@ import yaml
 from ..engine.templates import template_path
 from ..exceptions import ConfigError
 from ..workdays import working_day_calendar
+from .folder import refuse_filled
 from .zoo_profiles import (
     FULL_ANSWERS,
     INTERVIEW_TEXT,
@@ -116,12 +117,7 @@ def generate_profile(folder, name: str, *, language: str | None = None, seed: in
     if lang not in ("ru", "en"):
         raise ConfigError("the report language must be ru or en", key="language", value=lang)
     folder = Path(folder)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise ConfigError(
-            "the demo folder already exists and is not empty",
-            file=str(folder),
-            hint="choose a new folder name or empty this one",
-        )
+    refuse_filled(folder)
     rng = np.random.default_rng([seed, zlib.crc32(name.encode("utf-8"))])
     world = _World(profile, rng)
     (folder / "data").mkdir(parents=True, exist_ok=True)
