@@ -119,7 +119,16 @@ def load_strict(text: str, *, file: str | None = None, max_nodes: int = MAX_YAML
             return None
         _check_size(node, max_nodes=max_nodes, file=file)
         _check_duplicates(node, loader, file=file)
-        return loader.construct_document(node)
+        try:
+            return loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # a scalar of a known form out of range: 2026-13-45
+            bad = _unconstructible(node, loader)
+            raise ConfigError(
+                f"not a valid value ({exc})",
+                file=file,
+                row=bad.start_mark.line + 1 if bad is not None else None,
+                value=bad.value if bad is not None else None,
+            ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         raise ConfigError(
@@ -137,6 +146,21 @@ def _children(node: Node) -> list[Node]:
     if isinstance(node, MappingNode):
         return [n for pair in node.value for n in pair]
     return []
+
+
+def _unconstructible(root: Node, loader) -> Node | None:
+    """The first scalar under ``root`` that the loader cannot turn into a value (None if none is)."""
+    loader.constructed_objects, loader.recursive_objects = {}, {}  # as left by the failed construction
+    stack = [root]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, ScalarNode):
+            try:
+                loader.construct_object(node)
+            except (ValueError, OverflowError):
+                return node
+        stack.extend(_children(node))
+    return None
 
 
 def _check_size(root: Node, *, max_nodes: int, file: str | None) -> None:

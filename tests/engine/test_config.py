@@ -119,3 +119,17 @@ def test_scaffold_text_leaves_slot_names_in_a_client_name_alone():
         )
         data = yaml.safe_load(text)
         assert data["client"]["name"] == name and str(data["as_of"]) == "2026-01-31"
+
+
+def test_a_date_out_of_range_in_engagement_yaml_is_one_message_naming_its_line(tmp_path):
+    """``as_of: 2026-13-45`` looks like a YAML date but is none: one ConfigError with the file, the line
+    and the value, not the yaml library's ValueError traceback."""
+    import re
+
+    text = re.sub(r"^as_of: .*$", "as_of: 2026-13-45", TINY_YAML, count=1, flags=re.M)
+    folder = make_engagement(tmp_path / "e", yaml_text=text)
+    row = 1 + text.splitlines().index("as_of: 2026-13-45")
+    with pytest.raises(ConfigError) as err:
+        config.load(folder)
+    assert err.value.row == row and err.value.value == "2026-13-45"
+    assert "engagement.yaml" in str(err.value.file)
