@@ -72,6 +72,17 @@ def demo_run(demo_engagement, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _warm_kernels():
+    """The runs of a test process share warm kernels (:func:`salesaudit.kernel_pool`), as a batch of
+    engagements does: about 3 s of start-up per run paid once per kernel. A run that fails gets fresh
+    ones; runs from the command line in a subprocess (tests/engine/test_kill.py) start their own."""
+    from salesaudit.engine.pool import kernel_pool
+
+    with kernel_pool():
+        yield
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _demo_cache(tmp_path_factory):
     """Notebooks opened with engagement="demo" use a per-session demo folder, never the user's cache."""
     os.environ["SALESAUDIT_DEMO_DIR"] = str(tmp_path_factory.mktemp("democache") / "demo")

@@ -110,6 +110,30 @@ def usable_cores() -> int:
         return os.cpu_count() or 1
 
 
+def start_kernel(folder: Path, name: str, *, cwd: Path | None = None, warm: bool = True) -> KernelManager:
+    """Spawn one kernel whose IPC sockets are ``folder/name*`` (``folder`` private, 0700); it boots and
+    (``warm``) imports what the stages need (:func:`warm_up`) while the caller goes on."""
+    arguments = ["--HistoryManager.enabled=False", *([WARM] if warm else [])]
+    km = LocalIPCKernelManager(ip=str(folder / name), connection_file=str(folder / f"{name}.json"))
+    km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=arguments)
+    return km
+
+
+def forget() -> None:
+    """What a kernel does before it waits in a :mod:`.pool` for the next run (after ``%reset -f``): drop
+    the sessions the run's stages shared (:data:`salesaudit.engine.session._CACHE`, each holding a
+    client's tables), close any figure left open and collect the garbage."""
+    import gc
+
+    import matplotlib.pyplot as plt
+
+    from . import session
+
+    session._CACHE.clear()
+    plt.close("all")
+    gc.collect()
+
+
 @contextmanager
 def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
     """Start ``n`` kernels for a run, yield their managers, shut them down at the end.
@@ -117,18 +141,28 @@ def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
     Returns as soon as the processes are spawned: the kernels boot side by side and (``warm``) import
     what the stages need (:func:`warm_up`) while the caller reads the client's files; the first request
     waits for them. The IPC socket files live in a private (0700) temporary folder removed afterwards.
+    Inside :func:`salesaudit.engine.pool.kernel_pool` the kernels come from the pool and, after a run
+    that raised nothing, go back to it having forgotten the run.
     """
-    arguments = ["--HistoryManager.enabled=False", *([WARM] if warm else [])]
+    from .pool import active
+
+    pool = active()
+    if pool is not None:
+        kms = pool.take(n, cwd, warm=warm)
+        try:
+            yield kms
+        except BaseException:
+            for km in kms:
+                km.shutdown_kernel(now=True)
+            raise
+        pool.give_back(kms, cwd, warm=warm)
+        return
     with tempfile.TemporaryDirectory(prefix="sa-k-") as tmp:
         os.chmod(tmp, 0o700)
         kms: list[KernelManager] = []
         try:
             for i in range(n):
-                km = LocalIPCKernelManager(
-                    ip=str(Path(tmp) / f"k{i}"), connection_file=str(Path(tmp) / f"kernel{i}.json")
-                )
-                km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=arguments)
-                kms.append(km)
+                kms.append(start_kernel(Path(tmp), f"k{i}", cwd=cwd, warm=warm))
             yield kms
         finally:
             for km in kms:
