@@ -12,6 +12,7 @@ import numbers
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import xlsxwriter
 
@@ -132,25 +133,33 @@ class _Writer:
         return self.book.add_worksheet(_sheet_name(name, self.used))
 
     def frame(self, ws, df: pd.DataFrame, *, first_row: int = 0, title: str | None = None) -> int:
-        """Write ``df`` at ``first_row``; return the next free row."""
+        """Write ``df`` at ``first_row``; return the next free row.
+
+        Each column is converted once (:meth:`_column`); the loop over the rows only writes, row by
+        row as before (so the shared strings keep their order) and skipping blanks (a blank without a
+        format writes nothing)."""
         row = first_row
         if title:
             ws.write_string(row, 0, title, self.fmt["title"])
             row += 1
-        kinds = {c: _kind(c, df[c]) for c in df.columns}
+        kinds = [_kind(c, df[c]) for c in df.columns]
         for j, col in enumerate(df.columns):
             ws.write_string(row, j, column_label(col, self.lang), self.fmt["header"])
         widths = [max(8, min(WRAP_FROM, len(column_label(c, self.lang)) + 2)) for c in df.columns]
         wrap = [False] * len(df.columns)
-        df = _typed(df, kinds)
-        for i, values in enumerate(df.itertuples(index=False, name=None), start=row + 1):
-            for j, (col, value) in enumerate(zip(df.columns, values, strict=True)):
-                self._cell(ws, i, j, value, kinds[col])
-                if isinstance(value, str):
-                    widths[j] = max(widths[j], min(WRAP_FROM, len(value) + 2))
-                    wrap[j] = wrap[j] or len(value) > WRAP_FROM
-        for j, w in enumerate(widths):
-            kind = kinds[df.columns[j]]
+        columns = []
+        for j, (kind, (_, series)) in enumerate(zip(kinds, df.items(), strict=True)):
+            cells, longest = self._column(ws, _typed(series, kind), kind)
+            columns.append(cells)
+            if longest >= 0:  # the column holds text: as wide as its longest, wrapped past WRAP_FROM
+                widths[j] = max(widths[j], min(WRAP_FROM, longest + 2))
+                wrap[j] = longest > WRAP_FROM
+        for i, cells in enumerate(zip(*columns, strict=True), start=row + 1):
+            for j, cell in enumerate(cells):
+                if cell is not None:
+                    write, value, cell_format = cell
+                    write(i, j, value, cell_format)
+        for j, (w, kind) in enumerate(zip(widths, kinds, strict=True)):
             if kind == "text":
                 ws.set_column(j, j, 60 if wrap[j] else w, self.fmt["wrap"] if wrap[j] else None)
             else:
@@ -161,39 +170,70 @@ class _Writer:
                 ws.autofilter(row, 0, row + len(df), len(df.columns) - 1)
         return row + len(df) + 2
 
-    def _cell(self, ws, i, j, value, kind) -> None:
+    def _column(self, ws, series: pd.Series, kind: str) -> tuple[list, int]:
+        """The cells of one column as ``(write, value, format)`` (``None`` for a blank) and the length
+        of its longest text (-1 when it holds none).
+
+        The writer is decided once for a column of one type: numbers (NaN/NA blank), booleans, dates
+        (NaT blank), text (missing or empty blank); any other column, such as object columns mixing
+        numbers and text, is decided cell by cell (:meth:`_cell`), by the same rules."""
+        dtype, number_format = series.dtype, self.fmt[kind] if kind != "text" else None
+        if isinstance(dtype, np.dtype) and dtype.kind == "b":  # numpy booleans are never missing
+            write = ws.write_boolean
+            return [(write, v, None) for v in series.tolist()], -1
+        if isinstance(dtype, np.dtype) and dtype.kind in "iuf":  # NaN is the only missing number
+            write = ws.write_number
+            return [
+                None if v != v else (write, v, number_format) for v in series.to_numpy("float64").tolist()
+            ], -1
+        if isinstance(series.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
+            write = ws.write_number
+            values = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
+            return [None if v != v else (write, v, number_format) for v in values], -1
+        if kind == "date" and isinstance(dtype, np.dtype) and dtype.kind == "M":
+            # days (the floor, as Timestamp.normalize) as datetimes; NaT becomes None, a blank
+            write, date_format = ws.write_datetime, self.fmt["date"]
+            days = series.to_numpy().astype("datetime64[D]").astype("datetime64[us]").astype(object)
+            return [None if v is None else (write, v, date_format) for v in days.tolist()], -1
+        if isinstance(dtype, pd.StringDtype):
+            texts = series.to_numpy(dtype=object, na_value=None).tolist()
+            cells = [self._text(ws, v) if v else None for v in texts]  # missing or "": a blank
+            return cells, max((len(v) for v in texts if v is not None), default=-1)
+        values = list(series)  # the values a row-by-row loop over the frame sees
+        cells = [self._cell(ws, v, kind) for v in values]
+        return cells, max((len(v) for v in values if isinstance(v, str)), default=-1)
+
+    def _cell(self, ws, value, kind) -> tuple | None:
         if (value == "") if isinstance(value, str) else (value is None or pd.isna(value)):
-            ws.write_blank(i, j, None)  # an empty text is no value, as it was when read from CSV
-        elif kind == "date" and isinstance(value, pd.Timestamp):
-            ws.write_datetime(i, j, value.to_pydatetime(), self.fmt["date"])
-        elif isinstance(value, str):
-            self._text(ws, i, j, value)
-        elif isinstance(value, bool):
-            ws.write_boolean(i, j, value)
-        elif isinstance(value, numbers.Number):
-            ws.write_number(i, j, float(value), self.fmt[kind] if kind != "text" else None)
-        else:  # a period, a time span ...: its text, as a CSV showed it
-            self._text(ws, i, j, str(value))
+            return None  # an empty text is no value, as it was when read from CSV
+        if kind == "date" and isinstance(value, pd.Timestamp):
+            return ws.write_datetime, value.to_pydatetime(), self.fmt["date"]
+        if isinstance(value, str):
+            return self._text(ws, value)
+        if isinstance(value, bool):
+            return ws.write_boolean, value, None
+        if isinstance(value, numbers.Number):
+            return ws.write_number, float(value), self.fmt[kind] if kind != "text" else None
+        return self._text(ws, str(value))  # a period, a time span ...: its text, as a CSV showed it
 
-    def _text(self, ws, i, j, value: str) -> None:
-        if needs_neutralising(value):
-            ws.write_string(i, j, value, self.fmt["quoted"])
-        else:
-            ws.write_string(i, j, value)
+    def _text(self, ws, value: str) -> tuple:
+        return ws.write_string, value, self.fmt["quoted"] if needs_neutralising(value) else None
 
 
-def _typed(df: pd.DataFrame, kinds: dict[str, str]) -> pd.DataFrame:
-    """Date columns parsed once per column (a cell that is not a date stays text); dates are days (as
-    the tables' ISO dates are), and a date-time column that is not a date column is ISO text."""
-    out = df.copy()
-    for col, kind in kinds.items():
-        if pd.api.types.is_datetime64_any_dtype(out[col]):
-            days = out[col].dt.tz_localize(None) if out[col].dt.tz is not None else out[col]
-            out[col] = days.dt.normalize() if kind == "date" else days.dt.strftime("%Y-%m-%d")
-        elif kind == "date":
-            parsed = pd.to_datetime(out[col], errors="coerce", format="ISO8601")
-            out[col] = parsed.astype(object).where(parsed.notna(), out[col])
-    return out
+def _typed(series: pd.Series, kind: str) -> pd.Series:
+    """A date column parsed (a cell that is not a date stays text); dates are days (as the tables'
+    ISO dates are: a NumPy date column is floored to days by :meth:`_Writer._column`), and a
+    date-time column that is not a date column is ISO text."""
+    if pd.api.types.is_datetime64_any_dtype(series):
+        aware = not isinstance(series.dtype, np.dtype) and series.dt.tz is not None  # .dt costs an index
+        days = series.dt.tz_localize(None) if aware else series
+        if kind != "date":
+            return days.dt.strftime("%Y-%m-%d")
+        return days if isinstance(days.dtype, np.dtype) else days.dt.normalize()
+    if kind == "date":
+        parsed = pd.to_datetime(series, errors="coerce", format="ISO8601")
+        return parsed.astype(object).where(parsed.notna(), series)
+    return series
 
 
 def write_workbook(run_dir: Path, *, eng: Engagement) -> Path:

@@ -1,3 +1,5 @@
+import datetime
+
 import openpyxl
 import pandas as pd
 
@@ -83,3 +85,47 @@ def test_status_and_area_codes_are_words_in_the_workbook_and_codes_in_the_tables
         assert pd.read_csv(run / "tables" / "findings.csv", sep=None, engine="python")["area"].tolist() == [
             "clients"
         ]
+
+
+def _written(tmp_path, df: pd.DataFrame, lang: str = "ru"):
+    """``df`` written by the workbook's writer alone, read back: its first sheet."""
+    from salesaudit.report.workbook import _Writer
+
+    w = _Writer(tmp_path / "w.xlsx", lang)
+    w.frame(w.sheet("t"), df)
+    w.book.close()
+    return openpyxl.load_workbook(tmp_path / "w.xlsx").worksheets[0]
+
+
+def test_a_column_mixing_numbers_and_text_is_written_cell_by_cell(tmp_path):
+    """A column of no single type keeps each cell's own type; its formula-like text stays quoted even
+    where most cells are numbers (the writer is decided per column only for columns of one type)."""
+    mixed = [1.5, "=SUM(A1)", None, "", "ООО «Ромашка»", True, 7, float("nan")]
+    ws = _written(tmp_path, pd.DataFrame({"amount": pd.Series(mixed, dtype=object)}))
+    cells = [ws.cell(row=i, column=1) for i in range(2, 2 + len(mixed))]
+    assert [c.value for c in cells] == [1.5, "=SUM(A1)", None, None, "ООО «Ромашка»", True, 7, None]
+    assert [c.data_type for c in cells] == ["n", "s", "n", "n", "s", "b", "n", "n"]
+    assert [c.quotePrefix for c in cells] == [False, True, False, False, False, False, False, False]
+    assert ws.cell(row=2, column=1).number_format == "General"  # a text column: numbers unformatted
+
+
+def test_columns_of_one_type_keep_their_blanks_formats_and_quotes(tmp_path):
+    df = pd.DataFrame(
+        {
+            "amount": [1200.5, float("nan"), -3.0],
+            "n_deals": pd.array([2, None, 5], dtype="Int64"),
+            "date": pd.to_datetime(["2026-01-05 13:30", None, "1969-12-31 12:00"]),
+            "is_new": [True, False, True],
+            "name": pd.Series(["-5", "", None], dtype="str"),
+        }
+    )
+    ws = _written(tmp_path, df)
+    rows = [[c.value for c in ws[i]] for i in (2, 3, 4)]
+    assert rows == [
+        [1200.5, 2, datetime.datetime(2026, 1, 5), True, "-5"],  # dates are days
+        [None, None, None, False, None],
+        [-3, 5, datetime.datetime(1969, 12, 31), True, None],
+    ]
+    assert [ws.cell(row=2, column=j).number_format for j in (1, 2, 3)] == ["#,##0", "#,##0", "dd.mm.yyyy"]
+    assert ws.cell(row=2, column=4).data_type == "b" and ws.cell(row=2, column=5).quotePrefix
+    assert _written(tmp_path, df[["date"]], lang="en").cell(row=2, column=1).number_format == "yyyy-mm-dd"
