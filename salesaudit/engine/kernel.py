@@ -148,7 +148,7 @@ def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
 
     pool = active()
     if pool is not None:
-        kms = pool.take(n, cwd, warm=warm)
+        kms = pool.take(n, cwd, warm=warm, start=start_kernel)
         try:
             yield kms
         except BaseException:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import os
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -51,10 +51,9 @@ class KernelPool:
         self.started = 0
         self.reused = 0
 
-    def take(self, n: int, cwd: Path | None, *, warm: bool) -> list:
-        """``n`` kernels for a run: idle ones that are still alive first, new ones for the rest."""
-        from .kernel import start_kernel
-
+    def take(self, n: int, cwd: Path | None, *, warm: bool, start: Callable) -> list:
+        """``n`` kernels for a run: idle ones that are still alive first, new ones for the rest, each
+        started by ``start(folder, name, cwd=, warm=)`` (:func:`.kernel.start_kernel`)."""
         key = (str(cwd) if cwd else None, warm)
         kms = []
         with self._lock:
@@ -67,7 +66,7 @@ class KernelPool:
             self.reused += len(kms)
             names = [self._next() for _ in range(n - len(kms))]
         for name in names:
-            kms.append(start_kernel(Path(self._tmp.name), name, cwd=cwd, warm=warm))
+            kms.append(start(Path(self._tmp.name), name, cwd=cwd, warm=warm))
             self.started += 1
         return kms
 

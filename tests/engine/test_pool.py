@@ -6,6 +6,7 @@ import os
 import pytest
 
 from salesaudit.engine import pool, runner
+from salesaudit.engine.kernel import start_kernel
 from salesaudit.exceptions import StageError
 from tests.engine.test_runner import _notebook
 
@@ -77,10 +78,10 @@ def test_a_kernel_whose_run_failed_is_not_reused(tiny, tmp_path, fresh_pool):
 
 
 def test_at_most_the_idle_limit_waits(tmp_path, fresh_pool):
-    kms = fresh_pool.take(pool.IDLE_KERNELS + 1, tmp_path, warm=False)
+    kms = fresh_pool.take(pool.IDLE_KERNELS + 1, tmp_path, warm=False, start=start_kernel)
     fresh_pool.give_back(kms, tmp_path, warm=False)
     assert [km.is_alive() for km in kms] == [False] + [True] * pool.IDLE_KERNELS
-    again = fresh_pool.take(1, tmp_path, warm=False)
+    again = fresh_pool.take(1, tmp_path, warm=False, start=start_kernel)
     assert again[0] is kms[1] and fresh_pool.reused == 1 and kms[2].is_alive()  # the other still waits
     fresh_pool.give_back(again, tmp_path, warm=False)
     fresh_pool.close()
