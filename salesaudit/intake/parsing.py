@@ -129,7 +129,13 @@ class DictColumn:
         if isinstance(values, pa.Array):
             values = pa.chunked_array([values])
         if not pa.types.is_dictionary(values.type):
-            values = pc.dictionary_encode(values)
+            # chunk by chunk: Arrow's encoding of a chunked array gives chunk k the dictionary of chunks
+            # 1..k, and the memo below would then read every value once per later chunk (quadratic:
+            # 3M distinct document numbers in 100 chunks took 40 s, 1 s encoded chunk by chunk)
+            values = pa.chunked_array(
+                [pc.dictionary_encode(c) for c in values.chunks],
+                type=pa.dictionary(pa.int32(), values.type),
+            )
         value_type = values.type.value_type
         chunks = values.chunks
         # every chunk's dictionary against one memo of distinct values: a translation per chunk
