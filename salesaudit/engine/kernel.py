@@ -121,15 +121,15 @@ def start_kernel(folder: Path, name: str, *, cwd: Path | None = None, warm: bool
 
 def forget() -> None:
     """What a kernel does before it waits in a :mod:`.pool` for the next run (after ``%reset -f``): drop
-    the sessions the run's stages shared (:data:`salesaudit.engine.session._CACHE`, each holding a
-    client's tables), close any figure left open and collect the garbage."""
+    the sessions the run's stages shared (:func:`salesaudit.engine.session.forget_sessions`), close any
+    figure left open and collect the garbage."""
     import gc
 
     import matplotlib.pyplot as plt
 
     from . import session
 
-    session._CACHE.clear()
+    session.forget_sessions()
     plt.close("all")
     gc.collect()
 

@@ -256,6 +256,12 @@ def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None
     return session
 
 
+def forget_sessions() -> None:
+    """Drop every session :func:`open_engagement` keeps (each holds a client's tables): what a kernel
+    does before it waits for another run (:func:`salesaudit.engine.kernel.forget`)."""
+    _CACHE.clear()
+
+
 def save_intake(intake: Intake, folder: Path) -> None:
     """Canonical tables as Parquet (machine-readable, typed), with the rejected rows and accounting.
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 
 import nbformat
@@ -46,8 +45,6 @@ URL_ATTRIBUTES = frozenset(
 """Attributes whose value a browser may fetch or navigate to."""
 FORBIDDEN_TAGS = frozenset("script iframe frame frameset object embed applet base link form portal".split())
 """Elements a report never holds (scripts, plugins, frames, remote stylesheets, forms, base URL)."""
-TOC_PLACEHOLDER = "<!-- TOC -->"
-"""Where the report template wants the table of contents (:func:`add_toc`)."""
 
 
 def merge_notebooks(paths: list[Path]) -> nbformat.NotebookNode:
@@ -108,13 +105,6 @@ def render_html(
     compact: bool = False,
 ) -> str:
     """The report's HTML: title page, table of contents, the stages' outputs."""
-    return _rendered(nb, eng=eng, brand=brand, title_key=title_key, compact=compact)[0]
-
-
-def _rendered(
-    nb: nbformat.NotebookNode, *, eng: Engagement, brand: Brand, title_key: str, compact: bool
-) -> tuple[str, BeautifulSoup | None]:
-    """:func:`render_html`'s page and, when it has one that is the page's, its parse (:func:`_with_toc`)."""
     lang = eng.language
     css = (
         css_variables(brand, page_word=t("report.page", lang), of_word=t("report.of", lang))
@@ -136,26 +126,12 @@ def _rendered(
         }
     }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
-    return (body, None) if compact else _with_toc(body)
+    return body if compact else add_toc(body)
 
 
 def add_toc(page: str) -> str:
     """Fill the ``<!-- TOC -->`` placeholder with links to every h1/h2 of ``main``."""
-    return _with_toc(page)[0]
-
-
-def _with_toc(page: str) -> tuple[str, BeautifulSoup | None]:
-    """:func:`add_toc`'s page and the page's one parse, when that parse is also the finished page's
-    (``None`` otherwise, and the finished page must be parsed again to be checked).
-
-    The table of contents is ``<ol>``/``<li class>``/``<a href="#…">`` around escaped text: balanced,
-    inert markup that :func:`unsafe_content` never reports. Put where the parser reads a comment, it
-    leaves every other element of the page as it was, so the checks of the page parsed before it
-    went in are the checks of the finished page."""
     soup = BeautifulSoup(page, "html.parser")
-    at = page.find(TOC_PLACEHOLDER)
-    if at < 0:
-        return page, soup
     main = soup.find("main")
     items = []
     for h in main.find_all(["h1", "h2"]) if main else []:
@@ -165,23 +141,7 @@ def _with_toc(page: str) -> tuple[str, BeautifulSoup | None]:
         items.append(
             f'<li class="{level}"><a href="#{html.escape(h["id"])}">{html.escape(h.get_text())}</a></li>'
         )
-    finished = page[:at] + "<ol>" + "".join(items) + "</ol>" + page[at + len(TOC_PLACEHOLDER) :]
-    return finished, soup if _markup_starts_at(page, at) else None
-
-
-def _markup_starts_at(page: str, at: int) -> bool:
-    """Whether the html.parser tokenizer (BeautifulSoup's "html.parser") reaches ``at`` between two
-    complete tokens outside a ``<script>``/``<style>``, so ``<!--`` there opens a comment.
-
-    Examples
-    --------
-    >>> page = "<p>a</p><!-- TOC --><style>/* <!-- TOC --> */</style>"
-    >>> _markup_starts_at(page, 8), _markup_starts_at(page, page.rfind("<!--"))
-    (True, False)
-    """
-    tokenizer = HTMLParser(convert_charrefs=False)  # as BeautifulSoup's subclass of it reads
-    tokenizer.feed(page[:at])
-    return tokenizer.cdata_elem is None and not tokenizer.rawdata
+    return page.replace("<!-- TOC -->", "<ol>" + "".join(items) + "</ol>", 1)
 
 
 def unsafe_content(page: str) -> list[str]:
@@ -200,11 +160,7 @@ def unsafe_content(page: str) -> list[str]:
     >>> unsafe_content('<img src=x onerror=alert(1)><style>b{background:url(http://e.x/a)}</style>')[1:]
     ['<img src=x>', '<img onerror=...>', '<style>: url(http://e.x/a)']
     """
-    return _unsafe(page, BeautifulSoup(page, "html.parser"))
-
-
-def _unsafe(page: str, soup: BeautifulSoup) -> list[str]:
-    """:func:`unsafe_content` of ``page``, parsed as ``soup``."""
+    soup = BeautifulSoup(page, "html.parser")
     bad = []
     csp = soup.find("meta", attrs={"http-equiv": lambda v: v and v.lower() == "content-security-policy"})
     if csp is None or csp.get("content") != REPORT_CSP:
@@ -247,8 +203,8 @@ def build_report(
     run_dir = Path(run_dir)
     brand = load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
     nb = merge_notebooks([run_dir / "notebooks" / s for s in stages])
-    page, soup = _rendered(nb, eng=eng, brand=brand, title_key=title_key, compact=compact)
-    bad = _unsafe(page, soup or BeautifulSoup(page, "html.parser"))  # the page is parsed once if it can be
+    page = render_html(nb, eng=eng, brand=brand, title_key=title_key, compact=compact)
+    bad = unsafe_content(page)
     if bad:
         raise SalesAuditError(
             f"the report would run or load something from outside the file ({len(bad)} finding(s)); "

@@ -181,13 +181,9 @@ class _Writer:
         if isinstance(dtype, np.dtype) and dtype.kind == "b":  # numpy booleans are never missing
             write = ws.write_boolean
             return [(write, v, None) for v in series.tolist()], -1
-        if isinstance(dtype, np.dtype) and dtype.kind in "iuf":  # NaN is the only missing number
-            write = ws.write_number
-            return [
-                None if v != v else (write, v, number_format) for v in series.to_numpy("float64").tolist()
-            ], -1
-        if isinstance(series.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
-            write = ws.write_number
+        numeric = isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+        if numeric or isinstance(series.array, pd.arrays.IntegerArray | pd.arrays.FloatingArray):
+            write = ws.write_number  # NaN and NA are blanks
             values = series.to_numpy(dtype="float64", na_value=np.nan).tolist()
             return [None if v != v else (write, v, number_format) for v in values], -1
         if kind == "date" and isinstance(dtype, np.dtype) and dtype.kind == "M":

@@ -14,7 +14,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from salesaudit.engine import config
 from salesaudit.exceptions import ConfigError, SalesAuditError
 from salesaudit.report.brand import css_variables, load_brand
-from salesaudit.report.html import REPORT_CSP, _unsafe, _with_toc, build_report, render_html, unsafe_content
+from salesaudit.report.html import REPORT_CSP, add_toc, build_report, render_html, unsafe_content
 
 DIRECTIVES = [
     "default-src 'none'",
@@ -125,16 +125,13 @@ def test_css_variables_escapes_fonts_and_refuses_non_colours(tiny):
         css_variables(dataclasses.replace(brand, font_size="1pt;}"), page_word="p", of_word="o")
 
 
-def test_the_page_parsed_for_its_contents_is_checked_only_where_it_is_the_finished_page():
-    """build_report checks the page on the parse made for its table of contents when the placeholder
-    is a comment there (the contents put in are inert, the rest reads as before); a placeholder inside a
-    <style> is not, so the finished page is parsed again and what the contents brought in is found."""
+def test_what_the_table_of_contents_brings_in_is_checked_on_the_finished_page():
+    """The safety scan reads the page with its table of contents: a heading's text placed where it
+    would be read as CSS (a placeholder inside a <style>) is found there."""
     csp = f'<meta http-equiv="Content-Security-Policy" content="{REPORT_CSP}">'
     body = '<main><h1 id="x">u</h1><h2 id="y">url(http://evil.example/a)</h2><p onclick="x">p</p></main>'
-    page, soup = _with_toc(f"<head>{csp}</head><body><nav><!-- TOC --></nav>{body}</body>")
-    assert soup is not None and '<li class="l2"><a href="#y">url(http://evil.example/a)</a></li>' in page
-    assert _unsafe(page, soup) == unsafe_content(page) == ["<p onclick=...>"]
+    page = add_toc(f"<head>{csp}</head><body><nav><!-- TOC --></nav>{body}</body>")
+    assert '<li class="l2"><a href="#y">url(http://evil.example/a)</a></li>' in page
+    assert unsafe_content(page) == ["<p onclick=...>"]
     styled = f"<head>{csp}<style>p {{}} <!-- TOC --></style></head><body><nav><!-- TOC --></nav>{body}</body>"
-    page, soup = _with_toc(styled)
-    assert soup is None
-    assert unsafe_content(page) == ["<style>: url(http://evil.example/a)", "<p onclick=...>"]
+    assert unsafe_content(add_toc(styled)) == ["<style>: url(http://evil.example/a)", "<p onclick=...>"]
