@@ -218,6 +218,7 @@ class Tracking(_Model):
     silence_factor: Positive = 1.5
     silence_min_days: Annotated[int, Field(ge=0)] = 14
     stale_factor: Positive = 2.0
+    chance_alert: Share = 0.3
     week: Annotated[str, Field(pattern=r"^\d{4}-W\d{2}$")] | None = None
 
 

@@ -29,6 +29,7 @@ _ACTIVITY_LABELS = {
 _TEXTS = {
     "runrate": "tracking.alert.runrate",
     "two_weeks": "tracking.alert.two_weeks",
+    "chance": "tracking.alert.chance",
     "coverage": "tracking.alert.coverage",
     "activity": "tracking.alert.activity",
     "silent_client": "tracking.alert.silent_client",
@@ -50,7 +51,7 @@ def _month(period: str, lang: str) -> str:
 def _texts(alerts: pd.DataFrame, params: list[dict], *, lang: str) -> list[str]:
     texts = []
     for (_, row), extra in zip(alerts.iterrows(), params, strict=True):
-        pct = row["rule"] in ("runrate", "two_weeks", "activity")
+        pct = row["rule"] in ("runrate", "two_weeks", "activity", "chance")
         shown = (
             fmt_percent(row["figure"], lang=lang) if pct else fmt_number(row["figure"], lang=lang, digits=1)
         )
@@ -82,10 +83,12 @@ def detect_alerts(
     currency: str = "RUB",
     tracking: pd.DataFrame | None = None,
     silent: pd.DataFrame | None = None,
+    chances: pd.DataFrame | None = None,
+    bonus_threshold: float = 0.7,
 ) -> pd.DataFrame:
     """The alert table for one week: each rule that fires, for a manager or the department, with text.
 
-    Long because its signature and docstring document seventeen settings; the body only gathers the
+    Long because its signature and docstring document nineteen settings; the body only gathers the
     tables the rules read, fires the rules (:func:`salesaudit.weekly.signals.fire_rules`) and words them.
 
     Conventions: :mod:`salesaudit.weekly.signals`; figures as in :func:`salesaudit.weekly.tracking.track_week` (same
@@ -151,25 +154,37 @@ def detect_alerts(
             silence_factor=th["silence_factor"],
             min_days=int(th["silence_min_days"]),
         )
-    fired = fire_rules(tracking, thresholds=th, coverage=coverage, silent=None if clients is None else silent)
-    return _worded(fired, iso_week=tracking["iso_week"].iloc[0], lang=lang, currency=currency)
+    silent = None if clients is None else silent
+    fired = fire_rules(tracking, thresholds=th, coverage=coverage, silent=silent, chances=chances)
+    words = {"lang": lang, "currency": currency, "bonus": bonus_threshold}
+    return _worded(fired, iso_week=tracking["iso_week"].iloc[0], **words)
 
 
-def _worded(fired: list[Fired], *, iso_week: str, lang: str, currency: str) -> pd.DataFrame:
+def _worded(fired: list[Fired], *, iso_week: str, lang: str, currency: str, bonus: float) -> pd.DataFrame:
     """The alert table of the rules that fired: severity, the sentence in ``lang``, listing order."""
     alerts = pd.concat([f.alerts for f in fired], ignore_index=True)
     alerts["severity"] = severity(alerts)
-    words = {"iso_week": iso_week, "lang": lang, "currency": currency}
+    words = {"iso_week": iso_week, "lang": lang, "currency": currency, "bonus": bonus}
     alerts["text"] = _texts(alerts, [p for f in fired for p in _params(f, **words)], lang=lang)
     for col in ("level", "manager", "rule", "subject", "period", "iso_week", "severity", "text"):
         alerts[col] = alerts[col].astype("str")
     return alerts.loc[ranked(alerts), [*ALERT_COLUMNS, "severity", "text"]].reset_index(drop=True)
 
 
-def _params(fired: Fired, *, iso_week: str, lang: str, currency: str) -> list[dict]:
+def _params(fired: Fired, *, iso_week: str, lang: str, currency: str, bonus: float) -> list[dict]:
     """The placeholders of each alert's sentence beyond who, figure and threshold, one dict per row."""
     money = {"currency": currency, "lang": lang}
     rows = fired.rows
+    if fired.rule == "chance":
+        return [
+            {
+                "period": _month(x.period, lang),
+                "bonus": fmt_percent(bonus, lang=lang),
+                "expected": fmt_money(x.expected, **money),
+                "plan": fmt_money(x.plan, **money),
+            }
+            for x in rows.itertuples()
+        ]
     if fired.rule == "runrate":
         return [
             {

@@ -26,6 +26,7 @@ DEFAULT_THRESHOLDS: dict[str, float] = {
     "silence_min_days": 14,
     "stale_factor": 2.0,
     "runrate_after_weeks": 2,
+    "chance_alert": 0.3,
 }
 """Alert thresholds; the keys are those of engagement.yaml's ``tracking`` block."""
 

@@ -12,7 +12,10 @@ overridable with engagement.yaml's ``tracking`` block):
   (figure: coverage; threshold: 1 / win rate);
 - ``activity`` — an activity kind below 80 % of its weekly norm (figure: fact / norm), one alert per kind;
 - ``silent_client`` — an A client silent for more than 1.5 × its median gap between orders (figure:
-  days silent / median gap).
+  days silent / median gap);
+- ``chance`` — the chance of reaching the bonus threshold (motivation.threshold × month plan) below
+  ``chance_alert`` (30 %) (figure: the chance, :func:`salesaudit.weekly.chance.plan_chances`); only for
+  chances the backtest found calibrated — an uncalibrated chance is not a fact to alert on.
 
 The first three are the flags of :func:`salesaudit.weekly.tracking.track_week` for the week tracked, so the
 alert table and the tracking table never disagree. **Severity**: "high" when the figure misses its
@@ -30,7 +33,7 @@ import pandas as pd
 from ..exceptions import DataError
 from .inputs import NORM_COLUMNS
 
-RULES: tuple[str, ...] = ("runrate", "two_weeks", "coverage", "activity", "silent_client")
+RULES: tuple[str, ...] = ("runrate", "two_weeks", "chance", "coverage", "activity", "silent_client")
 """Rule ids, in the order alerts of equal severity are listed."""
 
 ALERT_COLUMNS = ["level", "manager", "rule", "subject", "period", "iso_week", "figure", "threshold"]
@@ -180,12 +183,14 @@ def fire_rules(
     thresholds: dict,
     coverage: pd.DataFrame | None = None,
     silent: pd.DataFrame | None = None,
+    chances: pd.DataFrame | None = None,
 ) -> list[Fired]:
     """Each rule's flagged rows and alert rows, in the order of :data:`RULES` (activity: one per kind).
 
     ``tracking`` is a weekly :func:`salesaudit.weekly.tracking.track_week` table, ``thresholds`` resolved
-    ones, ``coverage`` the :func:`salesaudit.weekly.pipeline.pipeline_coverage` table and ``silent`` the
-    :func:`silent_clients` table (their rules are skipped when None).
+    ones, ``coverage`` the :func:`salesaudit.weekly.pipeline.pipeline_coverage` table, ``silent`` the
+    :func:`silent_clients` table and ``chances`` the calibrated :func:`salesaudit.weekly.chance.plan_chances`
+    table (their rules are skipped when None).
     """
     th = thresholds
     week = {"period": tracking["period"].iloc[0], "iso_week": tracking["iso_week"].iloc[0]}
@@ -193,6 +198,13 @@ def fire_rules(
     fired = [Fired("runrate", r, _frame(r, "runrate", r["forecast_attainment"], th["runrate_alert"], **week))]
     r = tracking[tracking["alert_two_weeks"]]
     fired.append(Fired("two_weeks", r, _frame(r, "two_weeks", r["attainment"], th["weekly_alert"], **week)))
+    if chances is not None:
+        month = chances[(chances["horizon"] == "month") & (chances["plan"] > 0)]
+        r = month[month["chance_threshold"].lt(th["chance_alert"]).fillna(False).astype(bool)]
+        alerts = _frame(
+            r, "chance", r["chance_threshold"], th["chance_alert"], **(week | {"period": r["period"]})
+        )
+        fired.append(Fired("chance", r, alerts))
     if coverage is not None:
         r = coverage[coverage["below"]]
         alerts = _frame(r, "coverage", r["coverage"], r["required_coverage"], **week)
@@ -219,7 +231,7 @@ def _frame(rows: pd.DataFrame, rule: str, figure, threshold, *, period, iso_week
             "manager": rows["manager"].to_numpy(),
             "rule": rule,
             "subject": subject.to_numpy() if isinstance(subject, pd.Series) else subject,
-            "period": period,
+            "period": period.to_numpy() if isinstance(period, pd.Series) else period,
             "iso_week": iso_week,
             "figure": np.asarray(figure, dtype=float),
             "threshold": np.broadcast_to(np.asarray(threshold, dtype=float), (len(rows),)),

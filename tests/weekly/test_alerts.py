@@ -201,3 +201,31 @@ def test_every_tracking_label_is_used_and_translated():
     assert used == set(labels)
     for key, texts in labels.items():
         assert set(texts) == {"ru", "en"}, key
+
+
+def test_a_low_chance_of_the_bonus_threshold_is_an_alert_with_its_figures(plan, sales):
+    chances = pd.DataFrame(
+        {
+            "level": ["manager", "manager", "department", "manager"],
+            "manager": pd.Series(["Ann", "Bob", pd.NA, "Ann"], dtype="str"),
+            "horizon": ["month", "month", "month", "year"],
+            "period": ["2026-06", "2026-06", "2026-06", "2026"],
+            "plan": [1050.0, 1050.0, 2100.0, 12600.0],
+            "expected": [600.0, 1100.0, 1700.0, 9000.0],
+            "chance_threshold": [0.12, 0.8, float("nan"), 0.01],
+        }
+    )
+    alerts = detect_alerts(
+        sales, plan_weekly=plan, as_of="2026-06-16", lang="en", chances=chances, bonus_threshold=0.7
+    )
+    fired = alerts[alerts["rule"] == "chance"]
+    # Ann's month only: Bob is likely, the department's chance is unknown, the year is not a month
+    assert list(fired["manager"]) == ["Ann"] and list(fired["period"]) == ["2026-06"]
+    row = fired.iloc[0]
+    assert row["figure"] == pytest.approx(0.12) and row["threshold"] == 0.3 and row["severity"] == "high"
+    assert "12%" in row["text"] and "70%" in row["text"] and "June 2026" in row["text"]
+    assert "600" in row["text"] and "1,050" in row["text"]
+    ru = detect_alerts(sales, plan_weekly=plan, as_of="2026-06-16", chances=chances, bonus_threshold=0.7)
+    assert "шанс" in ru.loc[ru["rule"] == "chance", "text"].iloc[0]
+    without = detect_alerts(sales, plan_weekly=plan, as_of="2026-06-16", lang="en")
+    assert "chance" not in set(without["rule"])  # no calibrated chances given: no chance alert
