@@ -22,6 +22,7 @@ from .story import (
     FED,
     HIRED_DAY,
     I_DORMANT,
+    I_FUTURE_A,
     I_LOST,
     INDUSTRIES,
     KUZ,
@@ -30,8 +31,12 @@ from .story import (
     MOR,
     N_CLIENTS,
     N_NEW_CLIENTS,
+    N_PORTRAIT,
     PET,
     PLANTED_NAMES,
+    PORTRAIT,
+    PORTRAIT_SEED,
+    PORTRAIT_SHARES,
     RANKS,
     REGIONS,
     SIGMA,
@@ -101,7 +106,7 @@ def _make_clients(rng: np.random.Generator, cal: _Calendar) -> dict:
     donors = donors[np.argsort(weight[donors], kind="stable")][: swap_in.size]
     names[swap_in], names[donors] = names[donors], names[swap_in].copy()
     created = pd.Timestamp(START) + pd.to_timedelta(registered, unit="D")
-    return {
+    clients = {
         "id": np.array([_cid(i) for i in range(n)], dtype=object),
         "name": names,
         "weight": weight,
@@ -117,6 +122,26 @@ def _make_clients(rng: np.random.Generator, cal: _Calendar) -> dict:
             rng.choice(len(REGIONS), n, p=[0.3, 0.2, 0.1, 0.08, 0.07, 0.06, 0.06, 0.05, 0.04, 0.04])
         ],
     }
+    _plant_portrait(clients)  # its own generator, after every draw above: the sales do not move
+    return clients
+
+
+def _plant_portrait(clients: dict) -> None:
+    """The A clients' portrait: of the :data:`N_PORTRAIT` largest clients by weight, a share
+    :data:`PORTRAIT_SHARES` has the :data:`PORTRAIT` value (the others keep a value of the base other
+    than it); the "future A" clients :data:`I_FUTURE_A` get the portrait outright. In place; draws only
+    from ``default_rng(PORTRAIT_SEED)``."""
+    rng = np.random.default_rng(PORTRAIT_SEED)
+    largest = np.argsort(-clients["weight"], kind="stable")[:N_PORTRAIT]
+    for column, value in PORTRAIT.items():
+        values = clients[column]
+        hit = rng.random(largest.size) < PORTRAIT_SHARES[column]
+        values[largest[hit]] = value
+        # the rest of the largest: a value other than the portrait's, drawn as the base draws them
+        rest = largest[~hit & (values[largest] == value)]
+        others = values[(values != value) & ~np.isin(np.arange(values.size), largest)]
+        values[rest] = rng.choice(others, size=rest.size)
+        values[I_FUTURE_A] = value
 
 
 def _client_names(rng: np.random.Generator, n: int) -> np.ndarray:

@@ -55,6 +55,14 @@ DORMANT_LAST = [dt.date(2026, 4, 3), dt.date(2026, 3, 20)]
 LOST_LAST = [dt.date(2025, 6, 10), dt.date(2025, 9, 5)]
 GIANT_POTENTIAL = 180_000_000
 HIGH_POTENTIALS = [45_000_000, 36_000_000, 28_000_000]
+# The target-client portrait: the largest clients (about the A class) are mostly in construction and
+# in Moscow; the "future A" clients (B-sized for the default seed, none of the planted ones above) have
+# the same attributes. Drawn from their own generator, after every other draw: sales stay as they are.
+PORTRAIT = {"industry": "Строительство", "region": "Москва"}
+PORTRAIT_SHARES = {"industry": 0.60, "region": 0.55}  # among the N_PORTRAIT largest (base: ~25 %, ~30 %)
+N_PORTRAIT, PORTRAIT_SEED = 160, 16
+I_FUTURE_A = [169, 170, 211, 224, 344, 374, 380, 498, 501, 555]  # B clients by revenue (default seed)
+I_FUTURE_A += [602, 624, 639, 701, 729, 733, 740, 743, 756, 766]
 
 PLANTED_NAMES = {
     I_HTML: 'ООО "Альфа <b>Трейд</b>"',
@@ -147,6 +155,8 @@ DEMO_FACTS: dict = {
     "stage_probabilities": dict(STAGES),
     "soft_target_factor": 0.85,  # 2025 manager targets = 85 % of the manager's 2024 monthly average
     "questionnaire_unknown": ["people.turnover", "people.hunter_farmer"],
+    "a_portrait": dict(PORTRAIT),
+    "future_a_client_ids": [_cid(i) for i in I_FUTURE_A],
 }
 """Facts the demo plants on purpose (client ids, managers, dates, counts, value mappings)."""
 
