@@ -19,7 +19,7 @@ import seaborn as sns  # noqa: E402
 from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .brand import Brand  # noqa: E402
-from .formatting import fmt_number  # noqa: E402
+from .formatting import fmt_number, fmt_percent  # noqa: E402
 from .i18n import t  # noqa: E402
 
 FIGSIZE = (7.2, 3.2)
@@ -540,5 +540,32 @@ def backtest_months(
     ax.set_xticks(list(x), _month_labels(pd.to_datetime(df["period"] + "-01"), lang, narrow=_narrow(fig)))
     ax.set_ylim(0, max(120, float((df["attainment"] * 100).max()) + 10))
     _title(ax, title)
+    plt.close(fig)
+    return fig
+
+
+def portrait_shares(
+    rows: pd.DataFrame,
+    *,
+    lang: str,
+    title: str,
+    labels: tuple[str, str],
+    figsize: tuple[float, float] | None = None,
+) -> plt.Figure:
+    """The target-client portrait: for each telling trait (``label``), the share of A clients
+    (``a_share``) beside the share of all buyers (``base_share``) holding it, as paired horizontal
+    bars, the most telling on top; ``labels`` name the two series (A clients, all buyers)."""
+    df = rows.iloc[::-1].reset_index(drop=True)
+    height = 0.38
+    y = np.arange(len(df))
+    fig, ax = plt.subplots(figsize=figsize or (FIGSIZE[0], _rows_height(2 * len(df))), layout="constrained")
+    pal = sns.color_palette(n_colors=2)
+    ax.barh(y + height / 2, df["a_share"], height=height, color=pal[0], label=labels[0])
+    ax.barh(y - height / 2, df["base_share"], height=height, color=OTHERS_GREY, label=labels[1])
+    ax.set_yticks(list(y), [str(v) for v in df["label"]])
+    ax.set_xlim(0, 1)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt_percent(v, lang=lang)))
+    _title(ax, title)
+    _legend_below(fig, ax, ncols=2)
     plt.close(fig)
     return fig

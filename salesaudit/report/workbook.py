@@ -26,12 +26,12 @@ _MONEY_NAMES = (
     "amount revenue plan fact margin potential sales salary bonus pay forecast expected_pace required_daily "
     "month_plan mtd_plan mtd_fact week_plan week_fact gap target headroom prev_revenue avg_deal "
     "pipeline_amount remaining_plan weighted current_scheme_sales_for_income plan_monthly_avg "
-    "actual_monthly_sales actual_monthly_income income_at_plan comfortable_income"
+    "actual_monthly_sales actual_monthly_income income_at_plan comfortable_income expected low high month_fact"
 ).split()
 _MONEY = re.compile(r"^(" + "|".join(_MONEY_NAMES) + r"|revenue_[A-Z]|.*_revenue)$")
 _PERCENT = re.compile(
     r"^(share|cum_share|attainment|share_of_wallet|cv|cost_of_sales|coverage_share"
-    r"|.*_share|.*_attainment|.*_rate)$"
+    r"|.*_share|.*_attainment|.*_rate|chance_.*|predicted|observed|observed_low|observed_high|similarity|skill)$"
 )
 _DATE = re.compile(
     r"^(date|week_start|week_end|month_start|last_purchase|first_purchase|last_order|hired|left|created"

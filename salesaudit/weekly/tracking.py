@@ -90,7 +90,7 @@ from .weekparts import (
     _order,
     _weekly_table,
 )
-from .wording import backtest_headline, with_labels
+from .wording import backtest_headline, calibration_note, chance_sentence, with_labels
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -98,6 +98,8 @@ __all__ = [
     "NORM_COLUMNS",
     "backtest",
     "backtest_headline",
+    "calibration_note",
+    "chance_sentence",
     "drop_idle",
     "resolve_thresholds",
     "summarise_backtest",
