@@ -436,9 +436,27 @@ def client_texts(run_dir: Path, engagement: Path | None = None) -> set[str]:
                 texts |= {str(v) for v in df[col].dropna().unique()}
             elif isinstance(df[col].dtype, pd.CategoricalDtype) and (only is None or col in only):
                 texts |= {str(v) for v in df[col].cat.categories}
+    texts |= portrait_traits(run_dir / "tables" / "portrait_lifts.parquet")
     if engagement is not None:
         texts |= _engagement_texts(Path(engagement))
     return {t for t in texts if t.strip()}
+
+
+# the portrait's attributes whose values are the client's text (a product group is the first word of
+# the client's product names); the others are band codes the report words itself
+_PORTRAIT_TEXT = ("industry", "region", "product_mix", "channel")
+
+
+def portrait_traits(path: Path) -> set[str]:
+    """The client's own words among the portrait's traits (``tables/portrait_lifts.parquet``): its
+    industries, regions, product groups and channels."""
+    import pandas as pd
+
+    if not path.exists():
+        return set()
+    lifts = pd.read_parquet(path)
+    mine = lifts[lifts["attribute"].isin(_PORTRAIT_TEXT) & (lifts["value"] != "other")]
+    return {str(v) for v in mine["value"]}
 
 
 def _engagement_texts(folder: Path) -> set[str]:

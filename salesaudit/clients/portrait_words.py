@@ -71,6 +71,7 @@ def chart_rows(result: Portrait, *, lang: str) -> pd.DataFrame:
     """The telling values as chart rows: ``label`` (trait in words), ``a_share``, ``base_share``."""
     top = result.top
     labels = [trait(a, v, lang=lang) for a, v in zip(top["attribute"], top["value"], strict=True)]
+    labels = [label[:1].upper() + label[1:] for label in labels]
     return pd.DataFrame(
         {"label": labels, "a_share": top["a_share"].to_numpy(), "base_share": top["base_share"].to_numpy()}
     )

@@ -734,6 +734,8 @@ def with_chances(weekly: pd.DataFrame, history: pd.DataFrame) -> pd.DataFrame:
     ``chance_plan`` and ``chance_threshold`` of :func:`chance_history` on each week-part's row (matched
     on level, manager and the week-part; NaN where the history has none: no plan, or not complete)."""
     keys = ["level", "manager", "week_start", "week_end"]
+    if not len(history):  # no complete week-part yet: no chances as they were
+        return weekly.assign(chance_plan=np.nan, chance_threshold=np.nan)
     right = history[[*keys, "chance_plan", "chance_threshold"]]
     out = weekly.drop(columns=["chance_plan", "chance_threshold"], errors="ignore").merge(
         right, on=keys, how="left"
@@ -746,12 +748,15 @@ def chance_before_end(history: pd.DataFrame, *, days: int = 14) -> pd.DataFrame:
     """Per level, manager and month of :func:`chance_history`: the chances at the last week-part ending
     at least ``days`` days before the month's last day (what the weekly meeting knew two weeks ahead),
     with ``week_end``; months without such a week-part are left out."""
-    month_end = pd.to_datetime(history["period"] + "-01") + pd.offsets.MonthEnd(0)
+    columns = ["level", "manager", "period", "week_end", "chance_plan", "chance_threshold"]
+    if not len(history):  # no complete week-part yet (a plan year that has just begun)
+        return pd.DataFrame(
+            {c: pd.Series(dtype="float64" if c.startswith("chance") else object) for c in columns}
+        )
+    month_end = pd.to_datetime(history["period"].astype(str) + "-01") + pd.offsets.MonthEnd(0)
     early = history[(month_end - history["week_end"]).dt.days >= days]
     last = early.groupby(["level", "manager", "period"], dropna=False, sort=False)["week_end"].transform(
         "max"
     )
     picked = early[early["week_end"] == last]
-    return picked[["level", "manager", "period", "week_end", "chance_plan", "chance_threshold"]].reset_index(
-        drop=True
-    )
+    return picked[columns].reset_index(drop=True)

@@ -222,6 +222,7 @@ def _client_data(run: Path, engagement: Path) -> list[str]:
         elif isinstance(value, str):
             texts.add(value)
 
+    texts |= load_script("check_report").portrait_traits(run / "tables" / "portrait_lifts.parquet")
     walk(yaml.safe_load((engagement / "questionnaire.yaml").read_text(encoding="utf-8")))
     walk(yaml.safe_load((engagement / "brand.yml").read_text(encoding="utf-8")))
     eng = config.load(engagement)

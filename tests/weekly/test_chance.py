@@ -10,7 +10,7 @@ from scipy.stats import norm
 
 from salesaudit.exceptions import ConfigError, DataError
 from salesaudit.weekly.calibration import calibration
-from salesaudit.weekly.chance import chance_history, plan_chances
+from salesaudit.weekly.chance import chance_before_end, chance_history, plan_chances, with_chances
 from salesaudit.workdays import working_day_calendar
 
 MU, SD = 100.0, 30.0  # each synthetic manager's sales per working day: normal, iid
@@ -260,3 +260,40 @@ def test_sales_without_amount_and_bad_settings_are_named():
     assert err.value.key == "n_sims"
     with pytest.raises(DataError):
         plan_chances(sales, plan_weekly=plan, day="2026-05-11")  # no plan in May
+
+
+def test_a_plan_year_without_a_complete_week_has_no_backtest_and_says_so_quietly():
+    # the first days of January: chance_history has no row, and the tables built on it stay empty
+    sales = pd.DataFrame(
+        {"date": pd.to_datetime(["2025-12-01", "2025-12-02"]), "amount": [10.0, 20.0], "manager": "Ann"}
+    )
+    plan = pd.DataFrame(
+        {
+            "manager": "Ann",
+            "week_start": pd.to_datetime(["2026-01-01"]),
+            "week_end": pd.to_datetime(["2026-01-04"]),
+            "plan": [100],
+        }
+    )
+    past = chance_history(sales, plan_weekly=plan, as_of="2026-01-02")
+    assert past.empty
+    ahead = chance_before_end(past)
+    assert ahead.empty and list(ahead.columns) == [
+        "level",
+        "manager",
+        "period",
+        "week_end",
+        "chance_plan",
+        "chance_threshold",
+    ]
+    months = pd.DataFrame({"period": ["2026-01"], "plan": [100]})
+    assert months.merge(ahead[["period", "chance_plan"]], on="period", how="left")["chance_plan"].isna().all()
+    weekly = pd.DataFrame(
+        {
+            "level": ["manager"],
+            "manager": ["Ann"],
+            "week_start": plan["week_start"],
+            "week_end": plan["week_end"],
+        }
+    )
+    assert with_chances(weekly, past)[["chance_plan", "chance_threshold"]].isna().all().all()
