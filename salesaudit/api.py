@@ -143,6 +143,7 @@ def weekly(
     week: str | None = None,
     out: str | Path | None = None,
     progress: Callable[[str], None] | None = print,
+    per_manager: bool = False,
 ) -> Run:
     """The weekly flash report for one ISO week, as ``salesaudit weekly`` does.
 
@@ -159,6 +160,10 @@ def weekly(
         Output folder, new or empty; default ``ENGAGEMENT/output/<YYYY-MM-DD_HHMMSS>_weekly-WEEK/``.
     progress
         Called with each progress line; ``None`` for silence.
+    per_manager
+        Also a page per manager for the Monday meeting (``weekly --per-manager``): the folder's
+        ``per_manager/all_managers.pdf`` (a page each) and ``per_manager/<manager>.pdf``, listed in
+        ``manifest["per_manager"]``.
 
     Returns
     -------
@@ -185,7 +190,8 @@ def weekly(
     """
     from .engine.runner import run_weekly
 
-    folder = run_weekly(_engagement(engagement), week=week, out=out, progress=progress or (lambda _: None))
+    quiet = progress or (lambda _: None)
+    folder = run_weekly(_engagement(engagement), week=week, out=out, progress=quiet, per_manager=per_manager)
     return _finished(folder)
 
 
@@ -202,8 +208,9 @@ class _WeeklyStage(ModuleType):
         week: str | None = None,
         out: str | Path | None = None,
         progress: Callable[[str], None] | None = print,
+        per_manager: bool = False,
     ) -> Run:
-        return _weekly_report(engagement, week=week, out=out, progress=progress)
+        return _weekly_report(engagement, week=week, out=out, progress=progress, per_manager=per_manager)
 
     __call__.__doc__ = _weekly_report.__doc__
 

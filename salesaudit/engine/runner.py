@@ -242,6 +242,7 @@ def run(
     title_key: str = "report.title",
     compact: bool = False,
     week: str | None = None,
+    per_manager: bool = False,
 ) -> Path:
     """Run the playbook on an engagement folder; return the output folder.
 
@@ -299,6 +300,8 @@ def run(
                     timings=timings,
                     progress=progress,
                 )
+            if report and per_manager:  # weekly --per-manager: a page per manager after the flash
+                manifest["per_manager"] = _manager_pages(run_dir, eng=eng, timings=timings, progress=progress)
             timings["total"] = round(time.perf_counter() - t0, 3)
             manifest["status"] = "ok"
             manifest["finished"] = dt.datetime.now().isoformat(timespec="seconds")
@@ -523,6 +526,18 @@ def _write_report(
     progress(f"report done in {timings['report']:.1f} s")
 
 
+def _manager_pages(run_dir: Path, *, eng: config.Engagement, timings: dict, progress) -> list[str]:
+    """The page per manager (:mod:`salesaudit.report.manager_pdf`); the PDFs' paths in the run folder."""
+    from ..report.manager_pdf import write_manager_pages
+
+    start = time.perf_counter()
+    progress("per-manager pages ...")
+    written = write_manager_pages(run_dir, eng=eng, progress=progress)
+    timings["per_manager"] = round(time.perf_counter() - start, 3)
+    progress(f"per-manager pages done in {timings['per_manager']:.1f} s")
+    return [str(p.relative_to(run_dir)) for p in written]
+
+
 def _warm_report() -> None:
     """Import the report's and workbook's libraries and compile the report template (run in a thread)."""
     from ..report import workbook  # noqa: F401
@@ -538,12 +553,14 @@ def run_weekly(
     out: str | Path | None = None,
     progress: Callable[[str], None] = print,
     notebooks: Path = NOTEBOOKS,
+    per_manager: bool = False,
 ) -> Path:
     """The weekly flash: only the ``04_weekly`` notebook, in flash mode, for one ISO week.
 
     The week is checked before any kernel starts (:func:`check_week`): it must exist, start on or
     before ``as_of`` and lie in the plan; without it, the notebook chooses (engagement.yaml's
-    ``tracking.week``, else :func:`salesaudit.weekly.weekchoice.choose_week`).
+    ``tracking.week``, else :func:`salesaudit.weekly.weekchoice.choose_week`). ``per_manager``: a page
+    per manager too (``per_manager/`` in the run folder, listed in the manifest).
     """
     eng = config.load(engagement)  # loaded once: run() takes it as it is
     week = _iso(week)
@@ -560,6 +577,7 @@ def run_weekly(
         command="weekly",
         title_key="report.weekly_title",
         compact=True,
+        per_manager=per_manager,
     )
 
 
