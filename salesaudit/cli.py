@@ -111,7 +111,8 @@ def _week(week: str | None) -> str | None:
 
 def _outputs(run_dir: Path) -> None:
     """The files a person opens, one per line, last: the HTML report, its PDF and the workbook."""
-    for label, name in (("report", "report.html"), ("pdf", "report.pdf"), ("workbook", "workbook.xlsx")):
+    files = (("report", "report.html"), ("pdf", "report.pdf"), ("workbook", "workbook.xlsx"))
+    for label, name in (*files, ("managers", "per_manager/all_managers.pdf")):
         if (run_dir / name).exists():
             typer.echo(f"{label + ':':<10}{run_dir / name}")
 
@@ -296,21 +297,75 @@ def _say(line: str) -> None:
         typer.echo(part)
 
 
+_Engagements = Annotated[
+    list[Path], typer.Argument(help='Engagement folder; several, or a pattern such as "clients/*".')
+]
+_Out = Annotated[
+    Path | None, typer.Option(help="Output folder (new or empty); several clients: the portfolio page's.")
+]
+_Jobs = Annotated[
+    int | None, typer.Option(min=1, help="Several clients: how many at a time (default: the cores).")
+]
+_Scheduler = Annotated[
+    str | None,
+    typer.Option(help="Several clients on Dask: a scheduler's address (tcp://host:8786) or local."),
+]
+_Language = Annotated[str, typer.Option(help="Several clients: the portfolio page's language, ru or en.")]
+
+
+def _is_batch(engagements: list[Path], jobs: int | None, scheduler: str | None) -> bool:
+    """Several folders, a pattern that is no path, ``--jobs`` or ``--scheduler``: a batch."""
+    one = engagements[0]
+    pattern = bool(set("*?[") & set(str(one))) and not one.exists()
+    return len(engagements) > 1 or pattern or jobs is not None or scheduler is not None
+
+
+def _batch(command, engagements, week, out, jobs, scheduler, language) -> None:
+    """Each client in isolation, shown live; the portfolio page; exit 1 when any client failed."""
+    from .engine.batch_view import run_portfolio
+
+    outcomes, page = run_portfolio(
+        engagements,
+        command=command,
+        week=_week(week),
+        jobs=jobs,
+        scheduler=scheduler,
+        out=out,
+        language=language,
+    )
+    for outcome in outcomes:
+        if not outcome.ok:
+            _err(f"{outcome.client}: error: {outcome.message}")
+    failed = sum(not o.ok for o in outcomes)
+    typer.echo(f"{len(outcomes) - failed} of {len(outcomes)} client(s) done, {failed} failed")
+    typer.echo(f"{'portfolio:':<11}{page}")
+    typer.echo(f"{'pdf:':<11}{page.with_suffix('.pdf')}")
+    if failed:
+        raise typer.Exit(1)
+
+
 @app.command("run")
 @_friendly
 def run_cmd(
-    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
-    out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+    engagements: _Engagements,
+    out: _Out = None,
     week: Annotated[
         str | None,
         typer.Option(help="ISO week to track, e.g. 2026-W47 (wins over tracking.week; default: chosen)."),
     ] = None,
+    jobs: _Jobs = None,
+    scheduler: _Scheduler = None,
+    language: _Language = "ru",
 ) -> None:
-    """Run the whole playbook: audit, clients, plan, weekly tracking; write the report."""
+    """Run the whole playbook: audit, clients, plan, weekly tracking; write the report.
+
+    Several folders (or a pattern such as "clients/*"): each client in isolation, then a portfolio page."""
     from .console import Progress
     from .engine.runner import run
 
-    engagement, week = _folder(engagement), _week(week)
+    if _is_batch(engagements, jobs, scheduler):
+        return _batch("run", engagements, week, out, jobs, scheduler, language)
+    engagement, week = _folder(engagements[0]), _week(week)
     _note_earlier_runs(engagement)
     with Progress() as progress:
         run_dir = run(engagement, out=out, progress=progress, week=week)
@@ -320,20 +375,32 @@ def run_cmd(
 @app.command()
 @_friendly
 def weekly(
-    engagement: Annotated[Path, typer.Argument(help="Engagement folder.")],
+    engagements: _Engagements,
     week: Annotated[
         str | None, typer.Option(help="ISO week, e.g. 2026-W47 (default: last complete week).")
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="Output folder (new or empty).")] = None,
+    out: _Out = None,
+    jobs: _Jobs = None,
+    scheduler: _Scheduler = None,
+    language: _Language = "ru",
+    per_manager: Annotated[
+        bool, typer.Option("--per-manager", help="Also a page per manager: one PDF, and one per manager.")
+    ] = False,
 ) -> None:
-    """The weekly flash report: plan vs fact for one week, alerts, next steps."""
+    """The weekly flash report: plan vs fact for one week, alerts, next steps.
+
+    Several folders (or a pattern such as "clients/*"): each client in isolation, then a portfolio page."""
     from .console import Progress
     from .engine.runner import run_weekly
 
-    engagement, week = _folder(engagement), _week(week)
+    if _is_batch(engagements, jobs, scheduler):
+        if per_manager:
+            raise ConfigError("--per-manager: one engagement at a time", hint="run weekly on each client")
+        return _batch("weekly", engagements, week, out, jobs, scheduler, language)
+    engagement, week = _folder(engagements[0]), _week(week)
     _note_earlier_runs(engagement)
     with Progress() as progress:
-        run_dir = run_weekly(engagement, week=week, out=out, progress=progress)
+        run_dir = run_weekly(engagement, week=week, out=out, progress=progress, per_manager=per_manager)
     _outputs(run_dir)
 
 
