@@ -32,12 +32,12 @@ def outside(pool):
     """The runs of the block start and stop their own kernels, as without a pool (the pool waits)."""
     from salesaudit.engine import pool as pools
 
-    assert pools._ACTIVE is pool
-    pools._ACTIVE = None
+    assert pools.active() is pool
+    pools._LOCAL.pool = None
     try:
         yield
     finally:
-        pools._ACTIVE = pool
+        pools._LOCAL.pool = pool
 
 
 def timed(fn, *args, **kwargs) -> float:

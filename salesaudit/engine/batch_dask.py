@@ -2,14 +2,14 @@
 
 ``--scheduler tcp://host:8786`` connects to a running scheduler (the firm's cluster);
 ``--scheduler local`` starts a :class:`distributed.LocalCluster` on this machine for the batch. Each
-engagement is one ``client.submit`` of :func:`salesaudit.engine.batch.run_one` (pure=False: a second
+engagement is one ``client.submit`` of :func:`run_one_in_thread` (pure=False: a second
 batch runs again); the :class:`~salesaudit.engine.batch.Outcome` of each comes back as it finishes, a
 task that raised (a worker lost) fails its client alone. The workers need salesaudit installed and
 the engagement folders at the same path (a shared disk): each run writes the engagement's own
 ``output/`` there, as on this machine.
 
-A task runs in a worker's thread, starting its run's kernels there (they die with that thread, never
-before the run ends); kernels are not kept between tasks. Progress: a client is ``running`` while the
+A task runs its engagement in a thread of its own (:func:`run_one_in_thread`), starting its run's
+kernels there (they die with that thread, when the run has ended); kernels are not kept between tasks. Progress: a client is ``running`` while the
 scheduler says it is processing.
 """
 
@@ -77,11 +77,12 @@ def run_batch_dask(
 
     if command not in COMMANDS:
         raise ConfigError("a batch runs run or weekly", value=command)
-    from .batch import run_one
 
     todo = [Job(i, str(Path(f).resolve()), command, week, pdf) for i, f in enumerate(folders)]
     futures = {
-        client.submit(run_one, job, key=f"salesaudit-{command}-{job.index}-{_token()}", pure=False): job
+        client.submit(
+            run_one_in_thread, job, key=f"salesaudit-{command}-{job.index}-{_token()}", pure=False
+        ): job
         for job in todo
     }
     stop = threading.Event()
@@ -109,6 +110,20 @@ def run_batch_dask(
         stop.set()
         watcher.join(timeout=5)
     return [outcomes[job.index] for job in todo]
+
+
+def run_one_in_thread(job: Job) -> Outcome:
+    """:func:`salesaudit.engine.batch.run_one` in a thread of its own, started for this task: its kernels
+    live exactly as long as the run, and it starts with no event loop, whatever the worker's thread had
+    (in a worker that shares a process with other work — a LocalCluster without processes — the task's
+    thread can find one already running: "This event loop is already running")."""
+    from .batch import run_one
+
+    result: list[Outcome] = []
+    worker = threading.Thread(target=lambda: result.append(run_one(job)), name=f"salesaudit-{job.index}")
+    worker.start()
+    worker.join()
+    return result[0]
 
 
 def _token() -> str:

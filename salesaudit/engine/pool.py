@@ -120,25 +120,28 @@ def _shutdown(km) -> None:
         pass
 
 
-_ACTIVE: KernelPool | None = None
+_LOCAL = threading.local()
+"""The pool of this thread's :func:`kernel_pool` block (``_LOCAL.pool``)."""
 
 
 def active() -> KernelPool | None:
-    """The pool of the enclosing :func:`kernel_pool` block, if any."""
-    return _ACTIVE
+    """The pool of this thread's enclosing :func:`kernel_pool` block, if any. A pool belongs to the thread
+    that opened it: its kernels die with the thread that started them, so another thread (a Dask task in
+    a worker thread, say) starts kernels of its own instead of borrowing ones it may outlive."""
+    return getattr(_LOCAL, "pool", None)
 
 
 @contextmanager
 def kernel_pool() -> Iterator[KernelPool]:
-    """Keep warm kernels between the runs made inside the block; shut them all down at its end.
-    Nested blocks share the outermost pool."""
-    global _ACTIVE
-    if _ACTIVE is not None:
-        yield _ACTIVE
+    """Keep warm kernels between the runs made inside the block (in this thread); shut them all down at
+    its end. Nested blocks share the outermost pool."""
+    current = active()
+    if current is not None:
+        yield current
         return
-    _ACTIVE = KernelPool()
+    _LOCAL.pool = KernelPool()
     try:
-        yield _ACTIVE
+        yield _LOCAL.pool
     finally:
-        pool, _ACTIVE = _ACTIVE, None
+        pool, _LOCAL.pool = _LOCAL.pool, None
         pool.close()

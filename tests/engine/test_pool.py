@@ -17,7 +17,7 @@ PID = "import os, pathlib\npathlib.Path(run_dir, 'pid.txt').write_text(str(os.ge
 def fresh_pool(monkeypatch):
     """A pool of the test's own (the suite's session pool, if any, set aside)."""
     own = pool.KernelPool()
-    monkeypatch.setattr(pool, "_ACTIVE", own)
+    monkeypatch.setattr(pool._LOCAL, "pool", own, raising=False)
     monkeypatch.setattr(runner, "MAX_KERNELS", 1)
     yield own
     own.close()
@@ -86,3 +86,17 @@ def test_at_most_the_idle_limit_waits(tmp_path, fresh_pool):
     fresh_pool.give_back(again, tmp_path, warm=False)
     fresh_pool.close()
     assert not any(km.is_alive() for km in kms)
+
+
+def test_a_pool_belongs_to_the_thread_that_opened_it():
+    # a pool's kernels die with the thread that started them: a Dask task in a worker thread (or any
+    # other thread) must start its own, not borrow the main thread's
+    import threading
+
+    seen = {}
+    with pool.kernel_pool() as mine:
+        assert pool.active() is mine
+        worker = threading.Thread(target=lambda: seen.update(active=pool.active()))
+        worker.start()
+        worker.join()
+    assert seen == {"active": None}
