@@ -572,7 +572,7 @@ def run_weekly(
         stages=(Stage("weekly", "04_weekly.ipynb"),),
         progress=progress,
         notebooks=notebooks,
-        extra_parameters={"week": week, "flash": True},
+        extra_parameters={"week": week, "flash": True, **({"per_manager": True} if per_manager else {})},
         suffix=f"_weekly-{week}" if week else "_weekly",
         command="weekly",
         title_key="report.weekly_title",

@@ -10,8 +10,9 @@ stylesheet, and writes into the run folder::
     per_manager/all_managers.pdf    A4, one page per manager
     per_manager/<manager>.pdf       each page alone, to hand out (safe, unique file names)
 
-The silent A clients and stale deals behind the lists are saved as the run's tables ``silent_clients``
-and ``stale_deals`` and the workbook is written again with them, so "N more in the workbook" is true.
+The silent A clients and stale deals behind the lists are the run's tables ``silent_clients`` and
+``stale_deals``, saved whole by the weekly notebook when asked for the pages (so the workbook, written
+after it, has them: "N more in the workbook" is true).
 A page that does not fit one A4 sheet is printed again with shorter lists (5, then 3, then 1 rows).
 The HTML carries the report's Content-Security-Policy and passes its safety scan
 (:func:`salesaudit.report.html.unsafe_content`); the PDF may read inline ``data:`` resources only.
@@ -82,7 +83,7 @@ def write_manager_pages(
         tell("per-manager pages: no week tracked, none written")
         return []
     tracking_week, alerts = read_table(run_dir, "tracking_week"), read_table(run_dir, "alerts")
-    silent, stale = _lists(run_dir, eng=eng)
+    silent, stale = _lists(run_dir)
     brand = load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
     versions = [  # the pages with lists of 5, 3, 1 rows, by manager
         {
@@ -106,37 +107,13 @@ def write_manager_pages(
     return _write(run_dir, pages, document, page=page)
 
 
-def _lists(run_dir: Path, *, eng: Engagement) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The silent A clients (:func:`salesaudit.report.show.silent_summary`, all of them) and the stale
-    deals (None without a pipeline) as the weekly notebook computes them — same intake, same as-of
-    (:func:`salesaudit.weekly.tracking.week_as_of`), same settings — saved as the run's tables."""
-    from ..engine.outputs import run_manifest, save_table
-    from ..engine.session import Session, load_intake
-    from ..weekly.pipeline import stale_deals
-    from ..weekly.signals import silent_clients
-    from ..weekly.tracking import week_as_of
-    from .show import silent_summary
-    from .workbook import write_workbook
+def _lists(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The silent A clients and the stale deals (None without a pipeline), whole, as the weekly notebook
+    saved them for the pages (its ``per_manager`` parameter)."""
+    from ..engine.outputs import has_table, read_table
 
-    s = Session(eng=eng, intake=load_intake(run_dir / "intake"), run_dir=run_dir)
-    asked = run_manifest(run_dir).get("parameters", {}).get("notebook_parameters", {}).get("week")
-    as_of = week_as_of(s.week(asked).given, as_of=s.as_of)
-    cfg = eng.tracking
-    found = silent_clients(
-        s.table("sales"),
-        clients=s.segment(),
-        as_of=as_of,
-        silence_factor=cfg.silence_factor,
-        min_days=cfg.silence_min_days,
-    )
-    silent = silent_summary(found, clients=s.segment(), n=len(found))
-    save_table(silent, "silent_clients", run_dir=run_dir)
-    deals, stale = s.table("pipeline"), None
-    if deals is not None and len(deals):
-        stale = stale_deals(deals, as_of=as_of, stale_factor=cfg.stale_factor)
-        stale = stale[["deal_id", "manager", "stage", "amount", "expected_close", "age_days", "reason"]]
-        save_table(stale, "stale_deals", run_dir=run_dir)
-    write_workbook(run_dir, eng=eng)  # with the lists the pages cut short
+    silent = read_table(run_dir, "silent_clients")
+    stale = read_table(run_dir, "stale_deals") if has_table(run_dir, "stale_deals") else None
     return silent, stale
 
 

@@ -18,7 +18,16 @@ import pandas as pd
 
 from ..exceptions import ConfigError, DataError
 
-__all__ = ["CHANCES", "Calibration", "by_level", "calibration", "trusted", "verdict_table", "wilson_interval"]
+__all__ = [
+    "CHANCES",
+    "Calibration",
+    "by_level",
+    "calibration",
+    "confirmed",
+    "trusted",
+    "verdict_table",
+    "wilson_interval",
+]
 
 Z95 = 1.959963984540054
 """The normal quantile of a two-sided 95 % interval."""
@@ -269,3 +278,10 @@ def trusted(checked: dict[tuple[str, str], Calibration]) -> dict[tuple[str, str]
     """``{(level, chance): calibrated?}`` from :func:`by_level`: only a calibrated chance is shown as a
     fact and alerted on; an unknown or miscalibrated one is a rough guide, said so."""
     return {key: cal.verdict == "calibrated" for key, cal in checked.items()}
+
+
+def confirmed(chances: pd.DataFrame, trust: dict[tuple[str, str], bool], chance: str) -> pd.DataFrame:
+    """The rows of a :func:`salesaudit.weekly.chance.plan_chances` table whose ``chance`` the backtest
+    confirmed at their level (:func:`trusted`): what an alert may rest on."""
+    keep = [trust.get((level, chance), False) for level in chances["level"]]
+    return chances[np.asarray(keep, dtype=bool)]

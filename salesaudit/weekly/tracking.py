@@ -90,7 +90,7 @@ from .weekparts import (
     _order,
     _weekly_table,
 )
-from .wording import backtest_headline, calibration_note, chance_sentence, with_labels
+from .wording import backtest_headline, calibration_note, chance_sentence, week_with_chances, with_labels
 
 __all__ = [
     "ACTIVITY_TYPES",
@@ -107,6 +107,7 @@ __all__ = [
     "track_week",
     "tracking_weekly",
     "week_as_of",
+    "week_with_chances",
     "with_labels",
 ]
 

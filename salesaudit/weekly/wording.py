@@ -118,3 +118,14 @@ def _why(code: str, cal, brier: dict, *, lang: str) -> str:
         observed=fmt_percent(row["observed"], lang=lang),
         predicted=fmt_percent(row["predicted"], lang=lang),
     )
+
+
+def week_with_chances(week: pd.DataFrame, chances: pd.DataFrame, trust: dict) -> pd.DataFrame:
+    """A :func:`~salesaudit.weekly.tracking.track_week` table with each row's month chances beside it
+    (``chance_plan``, ``chance_threshold``, matched on level and manager); a chance the backtest did not
+    confirm at the managers' level (:func:`salesaudit.weekly.calibration.trusted`) is renamed
+    ``<chance>_guide``, so its header says it is a guide."""
+    month = chances[chances["horizon"] == "month"][["level", "manager", "chance_plan", "chance_threshold"]]
+    out = week.merge(month, on=["level", "manager"], how="left")
+    guides = [kind for kind in ("chance_plan", "chance_threshold") if not trust.get(("manager", kind), False)]
+    return out.rename(columns={kind: f"{kind}_guide" for kind in guides})

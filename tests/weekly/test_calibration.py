@@ -141,3 +141,27 @@ def test_managers_and_department_are_judged_apart():
     assert (
         trusted(checked)[("department", "chance_plan")] and not trusted(checked)[("manager", "chance_plan")]
     )
+
+
+def test_only_confirmed_chances_are_kept_and_unconfirmed_ones_are_headed_as_guides():
+    from salesaudit.weekly.calibration import confirmed
+    from salesaudit.weekly.wording import week_with_chances
+
+    chances = pd.DataFrame(
+        {
+            "level": ["manager", "department", "department"],
+            "manager": pd.Series(["Ann", pd.NA, pd.NA], dtype="str"),
+            "horizon": ["month", "month", "year"],
+            "chance_plan": [0.2, 0.5, 0.1],
+            "chance_threshold": [0.1, 0.9, 0.3],
+        }
+    )
+    trust = {("manager", "chance_threshold"): False, ("department", "chance_threshold"): True,
+             ("manager", "chance_plan"): False, ("department", "chance_plan"): True}  # fmt: skip
+    assert list(confirmed(chances, trust, "chance_threshold")["level"]) == ["department", "department"]
+    week = pd.DataFrame(
+        {"level": ["manager", "department"], "manager": pd.Series(["Ann", pd.NA], dtype="str")}
+    )
+    shown = week_with_chances(week, chances, trust)
+    assert list(shown.columns) == ["level", "manager", "chance_plan_guide", "chance_threshold_guide"]
+    assert list(shown["chance_plan_guide"]) == [0.2, 0.5]  # the month row of each, the year left out
