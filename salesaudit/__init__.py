@@ -5,8 +5,8 @@ session, runner), ``intake`` (client files to the canonical tables, data quality
 portfolios), ``plan`` (decomposition, funnel, motivation), ``weekly`` (tracking, pipeline, alerts),
 ``audit`` (key figures, scorecard) and ``report`` (display, charts, labels, HTML, PDF, workbook).
 
-From a notebook cell, :func:`run` and :func:`weekly` do what ``salesaudit run`` and ``salesaudit weekly``
-do, and :func:`kernel_pool` keeps their kernels warm from one run to the next. Importing the package
+From a notebook cell, :func:`run`, :func:`weekly` and :func:`compare` do what ``salesaudit run``,
+``salesaudit weekly`` and ``salesaudit compare`` do, and :func:`kernel_pool` keeps their kernels warm from one run to the next. Importing the package
 loads nothing else: they import the runner when called. ``salesaudit.weekly`` is also the weekly stage's
 sub-package (``salesaudit.weekly.tracking``, ...): the sub-package is made callable as :func:`weekly`, so
 the name means the same whether the sub-package has been imported or not.
@@ -15,6 +15,6 @@ the name means the same whether the sub-package has been imported or not.
 __version__ = "0.1.0"
 
 from . import weekly  # noqa: E402  the weekly sub-package, made callable as api.weekly by .api
-from .api import Run, kernel_pool, run  # noqa: E402
+from .api import Run, compare, kernel_pool, run  # noqa: E402
 
-__all__ = ["Run", "__version__", "kernel_pool", "run", "weekly"]
+__all__ = ["Run", "__version__", "compare", "kernel_pool", "run", "weekly"]

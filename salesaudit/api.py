@@ -1,6 +1,6 @@
-"""The playbook from a notebook cell: :func:`run` and :func:`weekly` do what ``salesaudit run`` and
-``salesaudit weekly`` do, importing the runner only when called (re-exported as ``salesaudit.run`` /
-``salesaudit.weekly``)."""
+"""The playbook from a notebook cell: :func:`run`, :func:`weekly` and :func:`compare` do what
+``salesaudit run``, ``salesaudit weekly`` and ``salesaudit compare`` do, importing the runner only when
+called (re-exported as ``salesaudit.run`` / ``salesaudit.weekly`` / ``salesaudit.compare``)."""
 
 from __future__ import annotations
 
@@ -196,6 +196,31 @@ def weekly(
 
 
 _weekly_report = weekly
+
+
+def compare(
+    earlier: str | Path,
+    later: str | Path,
+    *,
+    out: str | Path | None = None,
+    progress: Callable[[str], None] | None = print,
+) -> Run:
+    """What changed between two full runs of an engagement, as ``salesaudit compare`` writes it: the
+    report's section "What changed since DATE" alone (``report.html``, ``report.pdf``, the tables), in a
+    new folder (default ``ENGAGEMENT/output/<YYYY-MM-DD_HHMMSS>_compare/``). A full run whose engagement
+    has an earlier finished run has the same section in its own report.
+
+    For the figures alone, without a document: ``salesaudit.audit.progress.compare(earlier, later)``.
+
+    Raises
+    ------
+    SalesAuditError
+        Either folder is not a finished full run, the same run twice, or the first has newer data.
+    """
+    from .engine.compare import compare_runs
+
+    quiet = progress or (lambda _: None)
+    return _finished(compare_runs(earlier, later, out=out, progress=quiet))
 
 
 class _WeeklyStage(ModuleType):

@@ -1,4 +1,4 @@
-"""The ``salesaudit`` command: demo, new, validate, run, weekly.
+"""The ``salesaudit`` command: demo, new, validate, run, weekly, compare.
 
 What it prints for a person to read (tables at most 100 columns wide, live progress on a terminal)
 is :mod:`salesaudit.console`'s. Every command takes ``-h``; ``salesaudit --version`` prints the version.
@@ -402,6 +402,26 @@ def weekly(
     with Progress() as progress:
         run_dir = run_weekly(engagement, week=week, out=out, progress=progress, per_manager=per_manager)
     _outputs(run_dir)
+
+
+@app.command()
+@_friendly
+def compare(
+    earlier: Annotated[
+        Path, typer.Argument(help="The earlier full run's folder (ENGAGEMENT/output/<date_time>).")
+    ],
+    later: Annotated[Path, typer.Argument(help="The later full run's folder.")],
+    out: Annotated[
+        Path | None, typer.Option(help="Output folder (new or empty; default: a dated *_compare folder).")
+    ] = None,
+) -> None:
+    """What changed between two full runs: the report's section "What changed since DATE" alone.
+
+    Maturity per area, the checks that changed status, key figures, client migration, and the plan
+    handed over at the earlier run against the sales since; HTML and PDF in the engagement's brand."""
+    from .engine.compare import compare_runs
+
+    _outputs(compare_runs(earlier, later, out=out, progress=_progress))
 
 
 def main() -> None:  # console script entry point

@@ -210,6 +210,21 @@ def latest_full_run(engagement_folder: str | Path, *, plan_settings: dict | None
     return None
 
 
+def full_runs(engagement_folder: str | Path) -> list[Path]:
+    """The engagement's finished full runs (``salesaudit run``/``demo``) that wrote an audit (the
+    ``maturity`` table), newest first: what :mod:`salesaudit.audit.progress` compares."""
+    base = Path(engagement_folder) / "output"
+    if not base.is_dir():
+        return []
+    return [
+        run
+        for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True)
+        if (m := run_manifest(run)).get("status") == "ok"
+        and m.get("command", "run") == "run"
+        and has_table(run, "maturity")
+    ]
+
+
 def read_plan(run_dir: str | Path) -> dict[str, pd.DataFrame]:
     """The plan tables a full run wrote (``weekly``, ``monthly``), with their dates parsed."""
     out = {}

@@ -40,6 +40,9 @@ STAGES: tuple[Stage, ...] = (
     Stage("plan", "03_plan.ipynb"),
     Stage("weekly", "04_weekly.ipynb"),
 )
+PROGRESS = Stage("progress", "05_progress.ipynb")
+"""After the four stages of a full run, when the engagement has an earlier finished one: the section
+"What changed since DATE" (:mod:`salesaudit.audit.progress`; ``salesaudit compare`` runs it alone)."""
 REQUIRED_PARAMETERS = ("engagement", "run_dir")
 MAX_KERNELS = 2
 """Kernels a run uses at most (never more than the stages or the cores): each holds the client's data."""
@@ -128,6 +131,7 @@ def execute_stages(
     progress: Callable[[str], None],
     notebooks: Path = NOTEBOOKS,
     optional: dict | None = None,
+    used: bool = False,
 ) -> dict[str, float]:
     """Execute the stage notebooks into ``run_dir/notebooks`` on the kernels ``kms``; return timings.
 
@@ -138,7 +142,8 @@ def execute_stages(
     several kernels each kernel takes the next stage in order whenever it is free: on two cores the
     four stages take about the time of the two longest pairs. A kernel that already ran a stage gets a
     ``%reset -f`` cell first. After a failure no new stage starts; the stages running finish, and the
-    error of the earliest failed stage is raised.
+    error of the earliest failed stage is raised. ``used``: the kernels have run a stage already (each
+    then starts with ``%reset -f`` too).
     """
     import nbformat
 
@@ -150,7 +155,7 @@ def execute_stages(
     failures: dict[int, Exception] = {}
 
     def lane(km) -> None:
-        used = False
+        ran_before = used
         while True:
             with lock:
                 if failures or not todo:
@@ -159,7 +164,7 @@ def execute_stages(
             start = time.perf_counter()
             progress(f"[{i}/{len(stages)}] {stage.name} ...")
             nb = nbformat.read(str(notebooks / stage.notebook), as_version=4)
-            if used:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
+            if ran_before:  # the kernel is shared: no stage may see (or lean on) an earlier stage's variables
                 nb.cells.insert(0, nbformat.v4.new_code_cell("%reset -f", metadata={"tags": [RESET_TAG]}))
             try:
                 _execute(
@@ -174,7 +179,7 @@ def execute_stages(
                 with lock:
                     failures[i] = exc
                 return
-            used = True
+            ran_before = True
             timings[stage.name] = round(time.perf_counter() - start, 3)
             progress(f"[{i}/{len(stages)}] {stage.name} done in {timings[stage.name]:.1f} s")
 
@@ -293,7 +298,7 @@ def run(
                 _write_report(
                     run_dir,
                     eng=eng,
-                    stages=stages,
+                    stages=(*stages, PROGRESS) if manifest.get("progress_from") else stages,
                     title_key=title_key,
                     compact=compact,
                     pdf_proc=pdf_proc,
@@ -362,7 +367,41 @@ def _run_stages(
                     optional={"week": week},
                 )
             )
+            if command == "run" and tuple(stages) == STAGES and (notebooks / PROGRESS.notebook).is_file():
+                _progress(
+                    run_dir,
+                    manifest,
+                    eng=eng,
+                    kms=kms,
+                    parameters=parameters,
+                    notebooks=notebooks,
+                    progress=progress,
+                )
     return run_dir, manifest, pdf_proc, warm
+
+
+def _progress(
+    run_dir: Path, manifest: dict, *, eng, kms, parameters: dict, notebooks: Path, progress
+) -> None:
+    """The section "What changed since DATE" when the engagement has an earlier finished full run: the
+    progress notebook compares it with this run's tables (the manifest names the run compared with)."""
+    from .outputs import full_runs
+
+    earlier = next((r for r in full_runs(eng.folder) if r.resolve() != run_dir.resolve()), None)
+    if earlier is None:
+        return
+    manifest["progress_from"] = str(earlier)
+    manifest["timings"].update(
+        execute_stages(
+            (PROGRESS,),
+            kms=kms[:1],
+            parameters=parameters | {"previous_run": str(earlier)},
+            run_dir=run_dir,
+            progress=progress,
+            notebooks=notebooks,
+            used=True,
+        )
+    )
 
 
 def _check_before_kernels(
