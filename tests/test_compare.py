@@ -168,3 +168,30 @@ def test_the_report_with_the_section_passes_the_checker(two_runs):
     checker = load_script("check_report")
     found = checker.check_run(two_runs[1], require_claims=True)
     assert [f"{p.kind} in {p.section!r}: {p.text}" for p in found.problems] == []
+
+
+def test_an_earlier_run_this_version_cannot_read_is_named_and_the_run_goes_on(two_runs, tmp_path):
+    """Inside a run the progress notebook meets an earlier run whose findings lack a column (another
+    version wrote them): the section says it could not compare, by the run's name, and the stage ends."""
+    import papermill as pm
+
+    from salesaudit.engine.runner import NOTEBOOKS, PROGRESS
+
+    earlier, later = (shutil.copytree(p, tmp_path / p.name) for p in two_runs)
+    findings = pd.read_parquet(earlier / "tables" / "findings.parquet").drop(columns=["title"])
+    findings.to_parquet(earlier / "tables" / "findings.parquet")
+    executed = tmp_path / "executed.ipynb"
+    pm.execute_notebook(
+        str(NOTEBOOKS / PROGRESS.notebook),
+        str(executed),
+        parameters={
+            "engagement": str(two_runs[1].parents[1]),
+            "run_dir": str(later),
+            "previous_run": str(earlier),
+        },
+        progress_bar=False,
+        cwd=str(NOTEBOOKS),
+    )
+    html = executed.read_text(encoding="utf-8")
+    assert "Что изменилось с прошлого аудита" in html
+    assert f"С прошлым прогоном ({earlier.name}) сравнить не удалось" in html

@@ -110,8 +110,10 @@ def load_run(folder: str | Path, *, running: bool = False) -> RunView:
             file=str(folder / "tables"),
         )
     params = manifest.get("parameters", {})
-    maturity = outputs.read_table(folder, "maturity")
-    clients = outputs.read_table(folder, "clients") if outputs.has_table(folder, "clients") else None
+    maturity = _table(folder, "maturity")
+    clients = _table(folder, "clients") if outputs.has_table(folder, "clients") else None
+    if clients is not None and not {"client_id", "segment", "revenue"} <= set(clients.columns):
+        clients = None  # a client table of an older version: the migration cannot be told
     return RunView(
         folder=folder,
         as_of=pd.Timestamp(params.get("as_of") or manifest.get("started", "")[:10]),
@@ -119,11 +121,32 @@ def load_run(folder: str | Path, *, running: bool = False) -> RunView:
         language=str(params.get("language") or outputs.run_language(folder)),
         currency=str(params.get("currency") or "RUB"),
         maturity=maturity,
-        findings=outputs.read_table(folder, "findings"),
+        findings=_table(folder, "findings"),
         figures=_figures(folder, clients, maturity),
         clients=clients,
         plan_weekly=outputs.read_plan(folder).get("weekly"),
     )
+
+
+COLUMNS = {
+    "maturity": ("area", "score", "level"),
+    "findings": ("check_id", "area", "title", "status"),
+    "summary_figures": ("figure", "value", "kind"),
+}
+"""The columns a comparison reads from each table of a run."""
+
+
+def _table(folder: Path, name: str) -> pd.DataFrame:
+    """A run's table; one it needs columns of (:data:`COLUMNS`) without them is refused by name."""
+    df = outputs.read_table(folder, name)
+    missing = [c for c in COLUMNS.get(name, ()) if c not in df.columns]
+    if missing:
+        raise SalesAuditError(
+            f"the run's {name} table has no column {', '.join(missing)} (written by another version?)",
+            file=str(folder / "tables" / f"{name}.parquet"),
+            hint="compare two runs made by this version: run the earlier engagement data again",
+        )
+    return df
 
 
 def _figures(folder: Path, clients: pd.DataFrame | None, maturity: pd.DataFrame) -> pd.DataFrame:
@@ -132,7 +155,7 @@ def _figures(folder: Path, clients: pd.DataFrame | None, maturity: pd.DataFrame)
     from .scorecard import summary_figures
 
     if outputs.has_table(folder, "summary_figures"):
-        summary = outputs.read_table(folder, "summary_figures")
+        summary = _table(folder, "summary_figures")
     else:
         summary = summary_figures(clients, maturity=maturity)
     return pd.concat([summary, client_figures(clients)], ignore_index=True)

@@ -210,19 +210,24 @@ def latest_full_run(engagement_folder: str | Path, *, plan_settings: dict | None
     return None
 
 
-def full_runs(engagement_folder: str | Path) -> list[Path]:
+def full_runs(engagement_folder: str | Path, *, not_after=None) -> list[Path]:
     """The engagement's finished full runs (``salesaudit run``/``demo``) that wrote an audit (the
-    ``maturity`` table), newest first: what :mod:`salesaudit.audit.progress` compares."""
+    ``maturity`` table), newest first: what :mod:`salesaudit.audit.progress` compares. ``not_after``: only
+    runs whose data date (``as_of``) is not after that day."""
     base = Path(engagement_folder) / "output"
     if not base.is_dir():
         return []
-    return [
-        run
-        for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True)
-        if (m := run_manifest(run)).get("status") == "ok"
-        and m.get("command", "run") == "run"
-        and has_table(run, "maturity")
-    ]
+    limit = None if not_after is None else pd.Timestamp(not_after)
+    out = []
+    for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
+        m = run_manifest(run)
+        if m.get("status") != "ok" or m.get("command", "run") != "run" or not has_table(run, "maturity"):
+            continue
+        as_of = m.get("parameters", {}).get("as_of")
+        if limit is not None and (as_of is None or pd.Timestamp(as_of) > limit):
+            continue
+        out.append(run)
+    return out
 
 
 def read_plan(run_dir: str | Path) -> dict[str, pd.DataFrame]:

@@ -383,11 +383,13 @@ def _run_stages(
 def _progress(
     run_dir: Path, manifest: dict, *, eng, kms, parameters: dict, notebooks: Path, progress
 ) -> None:
-    """The section "What changed since DATE" when the engagement has an earlier finished full run: the
-    progress notebook compares it with this run's tables (the manifest names the run compared with)."""
+    """The section "What changed since DATE" when the engagement has an earlier finished full run (the
+    newest whose data date is not after this run's): the progress notebook compares it with this run's
+    tables (the manifest names the run compared with)."""
     from .outputs import full_runs
 
-    earlier = next((r for r in full_runs(eng.folder) if r.resolve() != run_dir.resolve()), None)
+    runs = full_runs(eng.folder, not_after=eng.as_of)
+    earlier = next((r for r in runs if r.resolve() != run_dir.resolve()), None)
     if earlier is None:
         return
     manifest["progress_from"] = str(earlier)

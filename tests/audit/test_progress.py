@@ -206,3 +206,14 @@ def test_the_earlier_run_goes_first(tmp_path):
     assert "salesaudit compare EARLIER LATER" in exc.value.hint
     with pytest.raises(SalesAuditError, match="same folder"):
         progress.compare(folders[0], folders[0])
+
+
+def test_a_table_written_by_another_version_is_refused_by_its_file_and_column(tmp_path):
+    folder = _run_folder(tmp_path, "old")
+    save_table(
+        pd.DataFrame({"area": ["overall"], "score": [30.0], "level": ["initial"]}), "maturity", run_dir=folder
+    )
+    save_table(pd.DataFrame({"check_id": ["plans.x"], "status": ["ok"]}), "findings", run_dir=folder)
+    with pytest.raises(SalesAuditError, match="findings table has no column area, title") as exc:
+        progress.load_run(folder)
+    assert exc.value.file.endswith("tables/findings.parquet")

@@ -112,3 +112,27 @@ def test_latest_full_run_finds_a_plan_of_either_age(tmp_path, writer):
         _old_run(run, {"plan_weekly": PLAN})
     (run / "manifest.json").write_text(json.dumps({"status": "ok", "command": "run"}), encoding="utf-8")
     assert outputs.latest_full_run(tmp_path / "eng") == run
+
+
+def test_full_runs_are_the_finished_audits_newest_first_up_to_a_data_date(tmp_path):
+    maturity = pd.DataFrame({"area": ["overall"], "score": [30.0], "level": ["initial"]})
+    made = {}
+    for name, status, command, as_of, audit in (
+        ("2026-01-01_000000", "ok", "run", "2025-12-31", True),
+        ("2026-02-01_000000", "ok", "run", "2026-01-31", True),
+        ("2026-02-02_000000", "failed", "run", "2026-01-31", True),
+        ("2026-02-03_000000_weekly", "ok", "weekly", "2026-01-31", True),
+        ("2026-02-04_000000", "ok", "run", "2026-01-31", False),  # no audit tables
+        ("2026-03-01_000000", "ok", "run", "2026-02-28", True),
+    ):
+        run = tmp_path / "eng" / "output" / name
+        run.mkdir(parents=True)
+        if audit:
+            outputs.save_table(maturity, "maturity", run_dir=run)
+        manifest = {"status": status, "command": command, "parameters": {"as_of": as_of}}
+        (run / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+        made[name] = run
+    runs = outputs.full_runs(tmp_path / "eng")
+    assert runs == [made["2026-03-01_000000"], made["2026-02-01_000000"], made["2026-01-01_000000"]]
+    assert outputs.full_runs(tmp_path / "eng", not_after="2026-02-15") == runs[1:]
+    assert outputs.full_runs(tmp_path / "nowhere") == []
