@@ -320,7 +320,7 @@ def _is_batch(engagements: list[Path], jobs: int | None, scheduler: str | None) 
     return len(engagements) > 1 or pattern or jobs is not None or scheduler is not None
 
 
-def _batch(command, engagements, week, out, jobs, scheduler, language) -> None:
+def _batch(command, engagements, week, out, jobs, scheduler, language, *, per_manager: bool = False) -> None:
     """Each client in isolation, shown live; the portfolio page; exit 1 when any client failed."""
     from .engine.batch_view import run_portfolio
 
@@ -332,6 +332,7 @@ def _batch(command, engagements, week, out, jobs, scheduler, language) -> None:
         scheduler=scheduler,
         out=out,
         language=language,
+        per_manager=per_manager,
     )
     for outcome in outcomes:
         if not outcome.ok:
@@ -394,9 +395,7 @@ def weekly(
     from .engine.runner import run_weekly
 
     if _is_batch(engagements, jobs, scheduler):
-        if per_manager:
-            raise ConfigError("--per-manager: one engagement at a time", hint="run weekly on each client")
-        return _batch("weekly", engagements, week, out, jobs, scheduler, language)
+        return _batch("weekly", engagements, week, out, jobs, scheduler, language, per_manager=per_manager)
     engagement, week = _folder(engagements[0]), _week(week)
     _note_earlier_runs(engagement)
     with Progress() as progress:

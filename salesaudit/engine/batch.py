@@ -46,6 +46,7 @@ class Job:
     command: str = "weekly"
     week: str | None = None
     pdf: bool = True
+    per_manager: bool = False  # weekly: a page per manager too
 
 
 @dataclass
@@ -238,7 +239,7 @@ def _run(job: Job, line: Callable[[str], None]) -> Path:
     from .runner import STAGES, run, run_weekly
 
     if job.command == "weekly":
-        return run_weekly(job.folder, week=job.week, progress=line)
+        return run_weekly(job.folder, week=job.week, progress=line, per_manager=job.per_manager)
     if job.pdf:
         return run(job.folder, week=job.week, progress=line)
     from ..report.html import build_report
@@ -264,19 +265,20 @@ def run_batch(
     command: str = "weekly",
     week: str | None = None,
     pdf: bool = True,
+    per_manager: bool = False,
     jobs: int | None = None,
     progress: Callable[[int, str], None] | None = None,
     done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
     """Run ``command`` on every engagement folder, each in isolation, ``jobs`` at a time (default: the
     cores) in worker processes that keep their kernels; return one :class:`Outcome` per folder, in
-    the order given. ``progress(index, line)`` hears each client's lines (in this process's listener
+    the order given (``per_manager``: each weekly flash with its page per manager). ``progress(index, line)`` hears each client's lines (in this process's listener
     thread), ``done(outcome)`` each outcome as it arrives."""
     import multiprocessing
 
     if command not in COMMANDS:
         raise ConfigError("a batch runs run or weekly", value=command)
-    todo = [Job(i, str(f), command, week, pdf) for i, f in enumerate(folders)]
+    todo = [Job(i, str(f), command, week, pdf, per_manager) for i, f in enumerate(folders)]
     jobs = max(1, min(jobs or default_jobs(), len(todo)))
     ctx = multiprocessing.get_context("forkserver")  # no fork of this threaded process
     events = ctx.SimpleQueue()

@@ -67,6 +67,7 @@ def run_batch_dask(
     command: str = "weekly",
     week: str | None = None,
     pdf: bool = True,
+    per_manager: bool = False,
     progress: Callable[[int, str], None] | None = None,
     done: Callable[[Outcome], None] | None = None,
 ) -> list[Outcome]:
@@ -78,7 +79,7 @@ def run_batch_dask(
     if command not in COMMANDS:
         raise ConfigError("a batch runs run or weekly", value=command)
 
-    todo = [Job(i, str(Path(f).resolve()), command, week, pdf) for i, f in enumerate(folders)]
+    todo = [Job(i, str(Path(f).resolve()), command, week, pdf, per_manager) for i, f in enumerate(folders)]
     futures = {
         client.submit(
             run_one_in_thread, job, key=f"salesaudit-{command}-{job.index}-{_token()}", pure=False

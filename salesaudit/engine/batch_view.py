@@ -135,6 +135,7 @@ def run_portfolio(
     command: str = "weekly",
     week: str | None = None,
     pdf: bool = True,
+    per_manager: bool = False,
     jobs: int | None = None,
     scheduler: str | None = None,
     out: str | Path | None = None,
@@ -147,7 +148,8 @@ def run_portfolio(
     (:func:`.batch.run_batch`, ``jobs`` at a time) or as tasks of the Dask ``scheduler``
     (:mod:`.batch_dask`: an address, or ``local``), shown live (:class:`BatchView`), then the portfolio
     page written to ``out`` (default ``portfolio/<timestamp>/``; new or empty, checked before any run)
-    in ``language``. Returns the outcomes (in the order given) and the page's path."""
+    in ``language``; ``per_manager``: each weekly flash with its page per manager. Returns the outcomes
+    (in the order given) and the page's path."""
     from ..exceptions import ConfigError
     from ..report.portfolio_page import write_portfolio
     from .batch import _client_name, default_out, expand, run_batch
@@ -159,7 +161,7 @@ def run_portfolio(
     out = Path(out) if out is not None else default_out()
     check_output(out.parent, out)  # the page's folder: new or empty, writable, before any run
     view = BatchView([_client_name(f) for f in folders], stream, live=live)
-    settings = {"command": command, "week": week, "pdf": pdf}
+    settings = {"command": command, "week": week, "pdf": pdf, "per_manager": per_manager}
     with view:
 
         def done(outcome) -> None:

@@ -79,7 +79,9 @@ def _cells(o, *, lang: str, page_dir: Path) -> list[str]:
 
 
 def _cls(column: str) -> str:
-    return "num" if column in NUMERIC else column
+    """A cell's class: ``num`` (right-aligned) or ``col-<column>`` (never a bare ``status``, which the
+    report's stylesheet draws as a pill)."""
+    return "num" if column in NUMERIC else f"col-{column}"
 
 
 def render(outcomes: Sequence, *, lang: str, brand: Brand, command: str, page_dir: Path, now=None) -> str:
@@ -94,7 +96,7 @@ def render(outcomes: Sequence, *, lang: str, brand: Brand, command: str, page_di
         + page_css(client=t("batch.title", lang), lang=lang)
         + template_path("report/report.css").read_text(encoding="utf-8")
         + "table.portfolio td.num, table.portfolio th.num { text-align: right; }\n"
-        + "table.portfolio td.week { white-space: nowrap; }\n"
+        + "table.portfolio td.col-week { white-space: nowrap; }\n"
         + "table.portfolio tr.failed td { border-left: 3pt solid var(--danger); overflow-wrap: anywhere; }\n"
     )
     head = "".join(f'<th class="{_cls(c)}">{html.escape(t(f"batch.col.{c}", lang))}</th>' for c in COLUMNS)
