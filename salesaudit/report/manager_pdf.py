@@ -83,12 +83,14 @@ def write_manager_pages(
         tell("per-manager pages: no week tracked, none written")
         return []
     tracking_week, alerts = read_table(run_dir, "tracking_week"), read_table(run_dir, "alerts")
-    silent, stale = _lists(run_dir)
+    silent, stale, chances = _lists(run_dir)
     brand = load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
     versions = [  # the pages with lists of 5, 3, 1 rows, by manager
         {
             p.manager: p
-            for p in manager_pages(tracking_week, alerts=alerts, silent=silent, stale=stale, shown=n)
+            for p in manager_pages(
+                tracking_week, alerts=alerts, silent=silent, stale=stale, chances=chances, shown=n
+            )
         }
         for n in LIST_ROWS
     ]
@@ -107,14 +109,16 @@ def write_manager_pages(
     return _write(run_dir, pages, document, page=page)
 
 
-def _lists(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame | None]:
-    """The silent A clients and the stale deals (None without a pipeline), whole, as the weekly notebook
-    saved them for the pages (its ``per_manager`` parameter)."""
+def _lists(run_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """The silent A clients, the stale deals (None without a pipeline) and the managers' month chances
+    (None without them), whole, as the weekly notebook saved them for the pages (its ``per_manager``
+    parameter)."""
     from ..engine.outputs import has_table, read_table
 
     silent = read_table(run_dir, "silent_clients")
     stale = read_table(run_dir, "stale_deals") if has_table(run_dir, "stale_deals") else None
-    return silent, stale
+    chances = read_table(run_dir, "manager_chances") if has_table(run_dir, "manager_chances") else None
+    return silent, stale, chances
 
 
 def pages_html(pages: list[ManagerPage], *, eng: Engagement, brand: Brand) -> str:
@@ -170,7 +174,7 @@ def section_html(page: ManagerPage, *, number: int, eng: Engagement, brand: Bran
         f"<td>{_heading('managers.section.figures', lang)}{figures_html(page, eng=eng)}</td>"
         f"<td>{_heading('managers.section.activities', lang)}{_activities(page, lang=lang)}</td>"
         "</tr></table>",
-        f"<p>{html.escape(_month_sentence(page, eng=eng))}</p>",
+        f"<p>{html.escape(_month_sentence(page, eng=eng))}{_chance_sentence(page, eng=eng)}</p>",
         _heading("managers.section.actions", lang) + actions_html(page, lang=lang),
         f'<div class="silent">{_heading("managers.section.silent", lang)}{_silent(page, eng=eng)}</div>',
         f'<div class="stale">{_heading("managers.section.stale", lang)}{_stale(page, eng=eng)}</div>',
@@ -227,6 +231,29 @@ def _month_sentence(page: ManagerPage, *, eng: Engagement) -> str:
     days = t("tracking.unit.days", lang, count=left)
     required = format_cell(f["required_daily"], "money", **money)
     return t("managers.month.pace", lang, required=required, days=days, **params)
+
+
+def _chance_sentence(page: ManagerPage, *, eng: Engagement) -> str:
+    """The month's chances of the plan and of the bonus threshold, as the flash's managers table has
+    them (escaped, with a leading space; empty without chances). A chance the backtest did not confirm
+    is marked a guide, and a note says what that means."""
+    lang, money = eng.language, {"lang": eng.language, "currency": eng.currency}
+    f, values, guide = page.figures, {}, False
+    for kind in ("chance_plan", "chance_threshold"):
+        value = f.get(kind, f.get(f"{kind}_guide"))
+        text = format_cell(value, "percent0", **money)
+        if f"{kind}_guide" in f and not pd.isna(value):
+            text, guide = t("managers.guide", lang, value=text), True
+        values[kind] = text
+    if all(pd.isna(f.get(k, f.get(f"{k}_guide"))) for k in ("chance_plan", "chance_threshold")):
+        return ""
+    bonus = format_cell(eng.motivation.threshold, "percent0", **money)
+    sentence = t(
+        "managers.chance", lang, plan=values["chance_plan"], threshold=values["chance_threshold"], bonus=bonus
+    )
+    if guide:
+        sentence += " " + t("managers.guide_note", lang)
+    return " " + html.escape(sentence)
 
 
 def _activities(page: ManagerPage, *, lang: str) -> str:

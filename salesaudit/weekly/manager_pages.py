@@ -45,6 +45,8 @@ WEEK_COLUMNS = (
     "working_days_left",
 )
 """The columns of ``tracking_week`` a page shows (week, month to date, the month's pace)."""
+CHANCE_COLUMNS = ("chance_plan", "chance_plan_guide", "chance_threshold", "chance_threshold_guide")
+"""The month's chances a page shows, as the flash's managers table names them (``*_guide``: not confirmed)."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,7 @@ def manager_pages(
     alerts: pd.DataFrame,
     silent: pd.DataFrame | None = None,
     stale: pd.DataFrame | None = None,
+    chances: pd.DataFrame | None = None,
     actions: int = ACTIONS,
     shown: int = 5,
 ) -> list[ManagerPage]:
@@ -127,6 +130,10 @@ def manager_pages(
         Silent A clients with ``manager`` (:func:`salesaudit.report.show.silent_summary`, all rows), or None.
     stale
         Stale deals with ``manager`` (:func:`salesaudit.weekly.pipeline.stale_deals`); None without a pipeline.
+    chances
+        The managers' month chances as the flash's table shows them (:func:`salesaudit.weekly.wording.week_with_chances`:
+        ``chance_plan`` / ``chance_threshold``, or ``*_guide`` where the backtest did not confirm them),
+        added to each page's ``figures``; None without chances.
     actions, shown
         Actions per page; silent clients and stale deals listed per page.
 
@@ -148,12 +155,14 @@ def manager_pages(
             0
         ]
         mine = alerts[(alerts["level"] == "manager") & (alerts["manager"] == name)]
+        odds = _of(chances, name)
         clients = _of(silent, name)
         deals = None if stale is None else _of(stale, name)
         pages.append(
             ManagerPage(
                 manager=name,
-                figures={c: row[c] for c in WEEK_COLUMNS if c in row.index},
+                figures={c: row[c] for c in WEEK_COLUMNS if c in row.index}
+                | {c: odds[c].iloc[0] for c in CHANCE_COLUMNS if c in odds and len(odds)},
                 activities=activity_rows(row),
                 actions=mine.head(actions).reset_index(drop=True),
                 alerts_total=len(mine),

@@ -147,7 +147,22 @@ def test_actions_are_the_managers_most_urgent_alerts_and_lists_match_the_flash(w
         assert len(section.select("div.silent tbody tr")) == min(5, (silent["manager"] == name).sum())
 
 
-def _pages_for(name: str, *, tmp_path: Path, language: str = "ru") -> tuple[str, list]:
+@pytest.mark.slow
+@pytest.mark.xdist_group("manager_pages")
+def test_each_page_has_the_managers_month_chances_as_the_flash_computed_them(weekly_run, sections):
+    chances = read_table(weekly_run, "plan_chances")
+    month = chances[(chances["level"] == "manager") & (chances["horizon"] == "month")].set_index("manager")
+    shown = read_table(weekly_run, "manager_chances").set_index("manager")
+    guide = "chance_plan_guide" in shown.columns
+    for section in sections:
+        name = section.select_one(".manager-name").get_text()
+        text = " ".join(section.get_text(" ").split())
+        plan = f"{round(100 * month.loc[name, 'chance_plan'])}%"
+        assert f"Шанс выполнить план месяца — {plan}" in text, (name, text)
+        assert ("(ориентир)" in text) == guide, name  # the flash's verdict, on the page too
+
+
+def _pages_for(name: str, *, tmp_path: Path, language: str = "ru", chances=None) -> tuple[str, list]:
     folder = make_engagement(tmp_path / "eng", yaml_text=TINY_YAML + f"language: {language}\n")
     eng = config.load(folder)
     brand = load_brand(eng.path(eng.brand), root=eng.folder, allow_outside=eng.allows_outside)
@@ -193,7 +208,7 @@ def _pages_for(name: str, *, tmp_path: Path, language: str = "ru") -> tuple[str,
             "median_gap_days": [10.0],
         }
     )
-    pages = manager_pages(tw, alerts=alerts, silent=silent, stale=None)
+    pages = manager_pages(tw, alerts=alerts, silent=silent, stale=None, chances=chances)
     return pages_html(pages, eng=eng, brand=brand), pages
 
 
@@ -217,6 +232,16 @@ def test_english_pages(tmp_path):
     text = BeautifulSoup(page, "html.parser").get_text()
     assert "This week's three actions" in text and "Monday meeting · week 2026-W47" in text
     assert "no pipeline export" in text and "Планёрка" not in text
+
+
+def test_an_unconfirmed_chance_is_a_guide_and_no_chances_no_sentence(tmp_path):
+    chances = pd.DataFrame({"manager": ["Ann Lee"], "chance_plan_guide": [0.42], "chance_threshold": [0.9]})
+    page, _ = _pages_for("Ann Lee", tmp_path=tmp_path / "a", language="en", chances=chances)
+    text = " ".join(BeautifulSoup(page, "html.parser").get_text(" ").split())
+    assert "The chance of making the month's plan: 42% (guide); of reaching the bonus threshold" in text
+    assert "(70% of the plan): 90%." in text and "did not confirm this chance" in text
+    page, _ = _pages_for("Ann Lee", tmp_path=tmp_path / "b", language="en")
+    assert "chance of making" not in BeautifulSoup(page, "html.parser").get_text()
 
 
 def test_safe_file_names_are_unique_and_plain():
