@@ -15,6 +15,24 @@ def _signed(value: float, text: str) -> str:
     return text if value <= 0 or text.startswith("+") else f"+{text}"
 
 
+DIGITS = {"percent": 3, "percent0": 2, "number1": 1, "number": 2}
+"""Decimals of a figure as the report prints it (a share in percent: 1 decimal is 3 of the fraction);
+money and counts are whole."""
+
+
+def shown_change(then, now, kind: str) -> float:
+    """``now − then`` of the two values as printed (each rounded as its kind is), so a change always
+    agrees with the two figures beside it: 80.04 % → 80.08 % prints 80.0 % → 80.1 %, change 0.1 pp.
+
+    Examples
+    --------
+    >>> round(shown_change(0.8004, 0.8008, "percent"), 4), shown_change(30.4, 30.6, "int")
+    (0.001, 1.0)
+    """
+    digits = DIGITS.get(kind, 0)
+    return round(float(now), digits) - round(float(then), digits)
+
+
 def maturity_sentence(progress: Progress, *, lang: str) -> str:
     """Overall maturity then and now, or why there is no comparison.
 
@@ -38,7 +56,7 @@ def maturity_sentence(progress: Progress, *, lang: str) -> str:
         lang,
         then=fmt.int(r["then"]),
         now=fmt.int(r["now"]),
-        change=_signed(r["change"], fmt.int(r["change"])),
+        change=_signed(change := shown_change(r["then"], r["now"], "int"), fmt.int(change)),
     )
 
 
@@ -101,10 +119,11 @@ def figures_shown(progress: Progress, *, lang: str) -> pd.DataFrame:
         if pd.isna(r.change):
             change = "—"
         elif kind in ("percent", "percent0"):
-            points = round(100 * r.change, 1)  # share points as printed: +0.04 pp is "0 pp"
+            points = round(100 * shown_change(r.then, r.now, kind), 1)  # in share points
             change = t("progress.pp", lang, value=_signed(points, fmt.number1(points)))
         else:
-            change = _signed(r.change, fmt(r.change, kind))
+            delta = shown_change(r.then, r.now, kind)
+            change = _signed(delta, fmt(delta, kind))
         rows.append((t(f"figure.{r.figure}", lang), fmt(r.then, kind), fmt(r.now, kind), change))
     return pd.DataFrame(rows, columns=["figure", "then", "now", "change"])
 

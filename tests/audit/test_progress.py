@@ -217,3 +217,16 @@ def test_a_table_written_by_another_version_is_refused_by_its_file_and_column(tm
     with pytest.raises(SalesAuditError, match="findings table has no column area, title") as exc:
         progress.load_run(folder)
     assert exc.value.file.endswith("tables/findings.parquet")
+
+
+def test_a_change_agrees_with_the_two_figures_printed_beside_it():
+    f_a = pd.DataFrame(
+        {"figure": ["a_share", "maturity"], "value": [0.8004, 30.4], "kind": ["percent", "int"]}
+    )
+    f_b = pd.DataFrame(
+        {"figure": ["a_share", "maturity"], "value": [0.8008, 30.6], "kind": ["percent", "int"]}
+    )
+    shown = progress_words.figures_shown(progress.compare(*_pair(figures_a=f_a, figures_b=f_b)), lang="en")
+    rows = shown.set_index("figure")
+    assert rows.loc["A clients' share of revenue"].tolist() == ["80.0%", "80.1%", "+0.1 pp"]
+    assert rows.loc["Sales system maturity, out of 100"].tolist() == ["30", "31", "+1"]
