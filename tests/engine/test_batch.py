@@ -85,13 +85,18 @@ def test_the_command_runs_each_client_alone_and_writes_the_portfolio(clients, tm
 def test_the_same_batch_on_a_dask_local_cluster(clients, tmp_path):
     from distributed import Client, LocalCluster
 
-    from salesaudit.engine.batch_dask import run_batch_dask
+    from salesaudit.engine.batch_dask import release_kernels, run_batch_dask
 
     folders = expand([clients / "*"])
     seen: list = []
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
-        with Client(cluster) as client:
-            outcomes = run_batch_dask(folders, client=client, done=seen.append)
+    try:
+        with LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster:
+            with Client(cluster) as client:
+                outcomes = run_batch_dask(folders, client=client, done=seen.append)
+    finally:
+        release_kernels()  # the workers shared this process: their kept kernels end with the test
     assert len(seen) == 6
     page = write_portfolio(outcomes, tmp_path / "portfolio", lang="ru")
     _check(outcomes, page)

@@ -37,3 +37,28 @@ def test_the_portfolio_passes_per_manager_to_the_batch(monkeypatch, tmp_path):
         [folder], per_manager=True, out=tmp_path / "page", live=False, stream=io.StringIO()
     )
     assert seen["per_manager"] is True and seen["command"] == "weekly"
+
+
+def test_a_dask_task_runs_in_a_thread_that_keeps_its_kernel_pool():
+    """Each Dask worker thread hands its tasks to one salesaudit thread of its own, whose kernel pool
+    lives from one task to the next (no kernel is started here: a pool starts them when a run asks)."""
+    from salesaudit.engine import batch_dask
+    from salesaudit.engine.pool import active
+
+    try:
+        first = batch_dask._runner_thread().submit(active).result()
+        again = batch_dask._runner_thread().submit(active).result()
+        assert first is not None and again is first  # the same pool, kept
+        assert first is not active()  # not the pool of the thread that asked (the tests keep one)
+        other: list = []
+        import threading
+
+        worker = threading.Thread(
+            target=lambda: other.append(batch_dask._runner_thread().submit(active).result())
+        )
+        worker.start()
+        worker.join()
+        assert other[0] is not None and other[0] is not first  # another Dask thread, another pool
+    finally:
+        batch_dask.release_kernels()
+    assert batch_dask._RUNNERS == {}
