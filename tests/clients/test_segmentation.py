@@ -803,3 +803,36 @@ def test_findings_quiet_when_nothing_to_say():
     table = segment_clients(sales, as_of=AS_OF, clients=clients)
     # 20 equal clients: all A by the tie rule, 5 % each (< 10 %), no dormant, lost, D or Z
     assert [f["key"] for f in findings(table)] == ["clients.finding.abc"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 4), st.integers(0, 6), st.one_of(st.none(), st.sampled_from(["a", "b", "c"]))
+        ),
+        min_size=1,
+        max_size=40,
+    )
+)
+def test_a_clients_name_is_on_its_latest_named_line_the_last_of_that_day(rows):
+    """figures.client_names against the rule said plainly: of a client's lines that carry a name, the
+    latest by date, and of several that day the last in the file; a client without any name: None."""
+    from salesaudit.clients import arrays, figures
+
+    sales = pd.DataFrame(
+        {
+            "date": [pd.Timestamp("2025-06-01") + pd.Timedelta(days=d) for _, d, _ in rows],
+            "client_id": [f"K{c}" for c, _, _ in rows],
+            "amount": 1.0,
+            "client_name": pd.Series([n for _, _, n in rows], dtype="str"),
+        }
+    )
+    lines = arrays.sales_lines(sales, as_of=pd.Timestamp("2025-12-31"), window_months=12)
+    got = dict(zip(lines.ids, figures.client_names(lines, sales), strict=True))
+    named = sales[sales["client_name"].notna()].reset_index()
+    want = {}
+    for client, group in named.groupby("client_id"):
+        latest = group[group["date"] == group["date"].max()]
+        want[client] = latest.sort_values("index")["client_name"].iloc[-1]
+    assert {k: v for k, v in got.items() if v is not None} == want
