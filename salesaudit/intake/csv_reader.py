@@ -144,15 +144,12 @@ def _read_csv(path: Blob, head: bytes, options, hints, kinds, *, detected: bool 
     if offset is None:  # header beyond the first megabyte: rare, read it the slow, exact way
         return exact()
     types = _column_types(names, kinds, options.decimal)
-    table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, types, options.decimal)
+    table, invalid, types = _typed_read(path, offset, names, delimiter, encoding, types, options.decimal)
     numbers = {}  # number columns, as Arrow here; finish makes them numpy
-    if table is not None and not invalid and any(t == pa.float64() for t in types):
+    if table is not None and not invalid:
         numbers = {j: table.column(j) for j, t in enumerate(types) if t == pa.float64()}
-        if not all(map(_all_finite, numbers.values())):  # "nan", "inf": read as text so they are
-            numbers = {}  # reported as bad cells
-            table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, None, None)
     if table is None and any(t != pa.large_string() for t in types):
-        table, invalid = _arrow_csv(path, offset, names, delimiter, encoding, None, None)
+        table, invalid, _ = _arrow_csv(path, offset, names, delimiter, encoding, None, None)
     if table is None or invalid:  # malformed or blank-but-spaces lines: the exact reader sorts them
         return exact()
     first, n = header_line + 2, table.num_rows
@@ -311,8 +308,33 @@ def _byte_offset(head: bytes, encoding: str, lines: int) -> int | None:
     return pos
 
 
+def _typed_read(path: Blob, offset: int, names, delimiter: str, encoding: str, types: list, decimal):
+    """:func:`_arrow_csv` with the columns' types; a number column Arrow cannot convert (an unreadable
+    cell: the error names the column) or that holds "nan"/"inf" is read again as text — that column
+    alone, so it is parsed cell by cell and its bad cells reported, while the other columns keep their
+    types (a real export with one "#ЗНАЧ!" among 10M lines was read whole as text before). Returns
+    ``(table, invalid, types)`` with the types read; ``(None, [], types)`` when Arrow cannot read it."""
+    for _ in range(len(types) + 1):
+        table, invalid, bad = _arrow_csv(path, offset, names, delimiter, encoding, types, decimal)
+        if table is not None and not invalid:
+            bad = [j for j, t in enumerate(types) if t == pa.float64() and not _all_finite(table.column(j))]
+        elif bad is not None and types[bad] == pa.float64():
+            bad = [bad]
+        else:
+            return table, invalid, types
+        if not bad:
+            return table, invalid, types
+        del table
+        types = [pa.large_string() if j in bad else t for j, t in enumerate(types)]
+    return None, [], types
+
+
+_BAD_COLUMN = re.compile(r"^In CSV column #(\d+): CSV conversion error")
+
+
 def _arrow_csv(path: Blob, offset: int, names: list[str], delimiter: str, encoding: str, types, decimal):
-    """Fast multi-threaded read of the data lines; ``(None, [])`` when pyarrow cannot."""
+    """Fast multi-threaded read of the data lines: ``(table, invalid rows, None)``; ``(None, [], j)``
+    when pyarrow cannot, ``j`` the column whose cell it could not convert (None when it says none)."""
     invalid: list = []
 
     def on_invalid(row) -> str:
@@ -347,9 +369,10 @@ def _arrow_csv(path: Blob, offset: int, names: list[str], delimiter: str, encodi
                     decimal_point=decimal or ".",
                 ),
             )
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError):
-            return None, []
-    return table, invalid
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError, LookupError) as exc:
+            bad = _BAD_COLUMN.match(str(exc))
+            return None, [], int(bad.group(1)) if bad else None
+    return table, invalid, None
 
 
 def _decode_all(path: Blob, encoding: str, *, detected: bool) -> str:

@@ -271,3 +271,23 @@ def test_wrong_encoding_configured(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(InputFileError, match="not found"):
         read_raw(tmp_path / "nope.csv", options=OPTS)
+
+
+def test_one_unreadable_number_leaves_the_other_columns_typed(tmp_path):
+    """A number column Arrow cannot convert (one "#ЗНАЧ!") is read as text alone: its cells are parsed one
+    by one (the bad one reported later, by row), while the other number column and the text and date
+    columns keep the types the fast read gave them — not the whole file as text."""
+    head = "Дата;Клиент;Сумма;Прибыль\n"
+    body = "".join(f"0{1 + i % 9}.02.2026;К{i};{i},5;{i},25\n" for i in range(40))
+    text = head + body + "10.02.2026;К99;#ЗНАЧ!;1,5\n"
+    kinds = {"Дата": "date", "Клиент": "str", "Сумма": "float", "Прибыль": "float"}
+    raw = read_raw(write(tmp_path, "s.csv", text), options=ReadOptions(decimal=","), kinds=kinds)
+    assert raw.typed("Сумма") == "text" and raw.column("Сумма").to_pylist()[-1] == "#ЗНАЧ!"
+    assert raw.typed("Прибыль") == "float" and raw.typed("Клиент") == "dictionary"
+    assert raw.typed("Дата") == "dictionary"
+    assert raw.row_numbers.tolist()[-1] == 42  # the bad line keeps its number
+    clean = read_raw(write(tmp_path, "t.csv", head + body), options=ReadOptions(decimal=","), kinds=kinds)
+    assert clean.typed("Сумма") == "float"
+    nan = read_raw(write(tmp_path, "u.csv", head + body + "10.02.2026;К98;1,5;nan\n"),
+                   options=ReadOptions(decimal=","), kinds=kinds)  # fmt: skip
+    assert nan.typed("Прибыль") == "text" and nan.typed("Сумма") == "float"  # nan: reported, not a number
