@@ -358,9 +358,10 @@ def plan_since(before: RunView, after: RunView, sales: pd.DataFrame | None = Non
     months["plan"] = months["plan"].astype(float)
     months["attainment"] = months["fact"] / months["plan"].where(months["plan"] > 0)
     by_manager = weeks.groupby("manager")["plan"].sum().astype(float)
-    fact = pd.Series(dtype=float)
-    if "manager" in sold:  # sales without a manager: a row "" (they count in the months' fact too)
-        fact = sold.groupby(sold["manager"].astype("string").fillna(""))["amount"].sum()
+    if "manager" not in sold:  # whose sales they were cannot be told: no managers' table
+        return {"months": months, "managers": empty["managers"]}
+    # sales without a manager: a row "" (they count in the months' fact too)
+    fact = sold.groupby(sold["manager"].astype("string").fillna(""))["amount"].sum()
     managers = pd.concat([by_manager.rename("plan"), fact.rename("fact")], axis=1)
     managers["fact"] = managers["fact"].fillna(0.0)
     managers["attainment"] = managers["fact"] / managers["plan"].where(managers["plan"] > 0)

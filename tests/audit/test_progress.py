@@ -137,6 +137,8 @@ def test_the_plan_handed_over_against_the_sales_since():
     assert managers.loc["Ann", "attainment"] == pytest.approx(0.9)
     assert managers.loc["", "fact"] == 10 * 35 and pd.isna(managers.loc["", "plan"])
     assert managers["fact"].sum() == months.loc["total", "fact"]  # every sale counted once
+    anonymous = progress.plan_since(before, after, sales=sales.drop(columns="manager"))
+    assert anonymous["managers"].empty and anonymous["months"].equals(p["months"])  # no manager: not 0
     found = progress.compare(before, after)
     found = progress.Progress(**{**found.__dict__, "plan": p})  # the sales given here, not a folder's
     assert progress_words.plan_sentence(found, lang="en") == (
