@@ -110,13 +110,23 @@ def _numbers(values: pd.Series, *, table: str, column: str) -> pd.Series:
     return values
 
 
-def _per_value(values: pd.Series, clean, *, missing) -> np.ndarray:
-    """``clean`` (text Series -> array) applied once to each distinct value of ``values`` and spread
-    over the rows as an object array; ``missing`` where the value is NA (thousands of lines share a
-    few managers or activity types)."""
+def _coded(values: pd.Series, clean, *, missing) -> tuple[np.ndarray, np.ndarray]:
+    """``clean`` (text Series -> array) applied once to each distinct value of ``values``: per row the
+    position of its value in the returned table (an object array; its last entry, ``missing``, for NA).
+    Thousands of lines share a few managers or activity types: no Python object per row."""
     codes, uniques = pd.factorize(values)
     table = np.append(np.asarray(clean(pd.Series(uniques, dtype="str")), dtype=object), missing)
-    return table.astype(object)[np.where(codes < 0, len(table) - 1, codes)]
+    return np.where(codes < 0, len(table) - 1, codes), table.astype(object)
+
+
+def _per_value(values: pd.Series, clean, *, missing) -> np.ndarray:
+    """:func:`_coded` spread over the rows as an object array."""
+    codes, table = _coded(values, clean, missing=missing)
+    return table[codes]
+
+
+def _manager_names(names: pd.Series) -> np.ndarray:
+    return np.where(match_keys(names) == "", _UNASSIGNED, names.to_numpy(dtype=object))
 
 
 def _managers(values: pd.Series) -> np.ndarray:
@@ -124,11 +134,7 @@ def _managers(values: pd.Series) -> np.ndarray:
 
     Names are matched exactly: intake already wrote each manager in one spelling across the tables
     (:func:`salesaudit.intake.names.unify_names`)."""
-    return _per_value(
-        values,
-        lambda names: np.where(match_keys(names) == "", _UNASSIGNED, names.to_numpy(dtype=object)),
-        missing=_UNASSIGNED,
-    )
+    return _per_value(values, _manager_names, missing=_UNASSIGNED)
 
 
 @dataclass
@@ -150,7 +156,7 @@ def _prepare(sales, plan_weekly, activities, as_of, activity_types=None) -> _Inp
     as_day = _to_day(as_of, key="as_of")
     plan, plan_is_int = _plan_parts(plan_weekly)
     norm_cols = [c for c in NORM_COLUMNS if c in plan.columns]
-    smanager, day, cents, notes = _sales_lines(sales, as_day=as_day)
+    (scode, stable), day, cents, notes = _sales_lines(sales, as_day=as_day)
     amanager, aday, kind = np.array([], dtype=object), np.array([], dtype=np.int64), np.array([])
     kinds: list[str] = []
     if activities is not None:
@@ -159,11 +165,12 @@ def _prepare(sales, plan_weekly, activities, as_of, activity_types=None) -> _Inp
         kinds = [k for k in norm_cols if k in present]
     plan = plan.drop(columns=[c for c in norm_cols if c not in kinds])
 
-    names = np.array(sorted(set(plan["manager"]) | set(smanager) | set(amanager)), dtype=object)
+    seen = stable[np.unique(scode)]  # the managers of the sales lines used
+    names = np.array(sorted(set(plan["manager"]) | set(seen) | set(amanager)), dtype=object)
     lookup = pd.Index(names, dtype=object)
     plan.insert(0, "m", lookup.get_indexer(plan["manager"].to_numpy(dtype=object)))
     plan = plan.drop(columns="manager")
-    sales_used = pd.DataFrame({"m": lookup.get_indexer(smanager), "day": day, "cents": cents})
+    sales_used = pd.DataFrame({"m": lookup.get_indexer(stable)[scode], "day": day, "cents": cents})
     acts = pd.DataFrame({"m": lookup.get_indexer(amanager), "day": aday, "kind": kind.astype(object)})
     return _Inputs(as_day, names, plan, plan_is_int, sales_used, acts, kinds, notes)
 
@@ -220,17 +227,16 @@ def _check_week_parts(ws: np.ndarray, we: np.ndarray) -> None:
         )
 
 
-def _sales_lines(sales: pd.DataFrame, *, as_day: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
-    """Managers, day numbers and amounts in minor units of the sales lines that count, and the notes
-    counting those that do not."""
+def _sales_lines(sales: pd.DataFrame, *, as_day: int) -> tuple[tuple, np.ndarray, np.ndarray, dict]:
+    """Managers (per line a code into a table of names: ``(codes, table)``), day numbers and amounts in
+    minor units of the sales lines that count, and the notes counting those that do not."""
     _require(sales, ("date", "amount"), table="sales")
     day = _day_numbers(sales["date"], table="sales", column="date")
     amount = _numbers(sales["amount"], table="sales", column="amount").to_numpy(dtype=float, na_value=np.nan)
-    smanager = (
-        _managers(sales["manager"])
-        if "manager" in sales.columns
-        else np.full(len(sales), _UNASSIGNED, dtype=object)
-    )
+    if "manager" in sales.columns:  # each row's manager as a code into a table of the distinct names
+        scode, stable = _coded(sales["manager"], _manager_names, missing=_UNASSIGNED)
+    else:
+        scode, stable = np.zeros(len(sales), dtype=np.intp), np.array([_UNASSIGNED], dtype=object)
     no_date = day == _NAT
     after = ~no_date & (day > as_day)
     no_amount = np.isnan(amount)
@@ -240,9 +246,9 @@ def _sales_lines(sales: pd.DataFrame, *, as_day: int) -> tuple[np.ndarray, np.nd
         "sales_amount_after_as_of": float(np.nansum(amount[after])),
         "sales_lines_without_date": int(no_date.sum()),
         "sales_lines_without_amount": int((no_amount & ~no_date & ~after).sum()),
-        "sales_lines_without_manager": int((used & (smanager == _UNASSIGNED)).sum()),
+        "sales_lines_without_manager": int((used & (stable == _UNASSIGNED)[scode]).sum()),
     }
-    return smanager[used], day[used], np.rint(amount[used] * 100.0), notes
+    return (scode[used], stable), day[used], np.rint(amount[used] * 100.0), notes
 
 
 def _activity_lines(
