@@ -303,36 +303,22 @@ def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float, *, lines:
         if m.any():
             out.append(_lines("no_manager", sales, m, share, lines))
     cols = _canonical(sales)
-    key = pd.util.hash_pandas_object(sales[cols], index=False).to_numpy()
+    # a line's content as one number, then as the position of that content among the distinct ones:
+    # duplicates within a file and across files are integer work (no frame of keys to group)
+    content = pd.factorize(pd.util.hash_pandas_object(sales[cols], index=False).to_numpy())[0]
     file = sales["_file"].cat.codes.to_numpy() if "_file" in sales else np.zeros(len(sales), int)
-    frame = pd.DataFrame({"key": key, "file": file})
-    within = frame.duplicated(["key", "file"]).to_numpy()
+    files = int(file.max()) + 1 if len(file) else 1
+    within = pd.Series(content.astype(np.int64) * files + file).duplicated().to_numpy()
     if within.any():
         out.append(_lines("duplicate_line", sales, within, share, lines))
     if len(np.unique(file)) > 1:
-        first_file = frame.groupby("key")["file"].transform("min").to_numpy()
-        across = (file != first_file) & ~within
+        first_file = np.full(int(content.max()) + 1, files, dtype=np.int64)
+        np.minimum.at(first_file, content, file)  # the first file each content appears in
+        across = (file != first_file[content]) & ~within
         if across.any():
             out.append(_lines("duplicate_across_files", sales, across, share, lines))
     if "document_id" in sales:
-        docs = sales.dropna(subset=["document_id"])
-        per = docs.groupby("document_id", sort=False).agg(
-            dates=("date", "nunique"), clients=("client_id", "nunique")
-        )
-        dup = per[(per["dates"] > 1) | (per["clients"] > 1)]
-        if len(dup):
-            in_dup = docs["document_id"].isin(dup.index)
-            revenue = share(docs.loc[in_dup, "amount"])
-            out.append(
-                finding(
-                    "duplicate_document",
-                    "sales",
-                    "warning",
-                    len(dup),
-                    revenue,
-                    value=str(sorted(dup.index)[0]),
-                )
-            )
+        out += _document_findings(sales, share)
     neg = (amount < 0).to_numpy()
     if neg.any():
         out.append(_lines("returns", sales, neg, share, lines, severity="info", with_amount=True))
@@ -342,6 +328,33 @@ def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float, *, lines:
         if big.any():
             out.append(_lines("outlier", sales, big, share, lines, with_amount=True))
     return out
+
+
+def _document_findings(sales: pd.DataFrame, share) -> list[dict]:
+    """Documents whose lines carry more than one date or more than one client (empty cells aside): their
+    count, the revenue share of their lines, the first document number as the example."""
+    doc = pd.factorize(sales["document_id"])
+    codes, n = doc[0], len(doc[1])
+    has = codes >= 0
+    day = sales["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
+    client = pd.factorize(sales["client_id"])[0]
+    varies = _varies(codes, day, has & ~pd.isna(sales["date"]).to_numpy(), n)
+    varies |= _varies(codes, client, has & (client >= 0), n)
+    if not varies.any():
+        return []
+    in_dup = has & varies[np.where(has, codes, 0)]
+    value = str(sorted(doc[1][varies])[0])
+    return [finding("duplicate_document", "sales", "warning", int(varies.sum()), share(sales["amount"][in_dup]),
+                    value=value)]  # fmt: skip
+
+
+def _varies(groups: np.ndarray, values: np.ndarray, valid: np.ndarray, n: int) -> np.ndarray:
+    """Per group 0..n-1: whether its ``valid`` values are not all one (min != max; no valid value: no)."""
+    lo = np.full(n, np.iinfo(np.int64).max)
+    hi = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(lo, groups[valid], values[valid])
+    np.maximum.at(hi, groups[valid], values[valid])
+    return hi > lo
 
 
 def _register_findings(sales: pd.DataFrame, tables, share) -> list[dict]:
