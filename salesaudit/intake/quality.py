@@ -362,7 +362,7 @@ def _register_findings(sales: pd.DataFrame, tables, share) -> list[dict]:
     managers = tables.get("managers")
     if managers is not None and "manager" in sales:
         listed = set(managers["manager"].dropna())
-        sold = set(sales["manager"].dropna())
+        sold = set(sales["manager"].dropna().unique())  # the distinct names, not one object per line
         unknown = sorted(sold - listed)
         if unknown:
             revenue = share(sales.loc[sales["manager"].isin(unknown), "amount"])
