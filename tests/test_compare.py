@@ -8,7 +8,6 @@ November's sales arrive, so the plan handed over in October meets three weeks of
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import shutil
@@ -24,6 +23,7 @@ from typer.testing import CliRunner
 from salesaudit.cli import app
 from salesaudit.engine.outputs import read_plan, read_table
 from salesaudit.engine.runner import run
+from tests.files import file_hashes
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("progress")]
 
@@ -51,14 +51,6 @@ def _fill_potential(folder: Path) -> int:
     return filled
 
 
-def _digest(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def two_runs(demo_engagement, tmp_path_factory):
     folder = tmp_path_factory.mktemp("progress") / "client"
@@ -67,9 +59,9 @@ def two_runs(demo_engagement, tmp_path_factory):
     earlier = run(folder, progress=lambda _: None)
     _as_of(folder, "2026-11-25")
     assert _fill_potential(folder) > 100
-    before = _digest(earlier)
+    before = file_hashes(earlier)
     later = run(folder, progress=lambda _: None)
-    assert _digest(earlier) == before  # the later run wrote nothing into the earlier one
+    assert file_hashes(earlier) == before  # the later run wrote nothing into the earlier one
     return earlier, later
 
 
@@ -143,11 +135,11 @@ def test_maturity_figures_migration_and_plan_add_up_to_the_two_runs(two_runs):
 
 def test_compare_writes_the_same_section_alone_and_touches_neither_run(two_runs, tmp_path):
     earlier, later = two_runs
-    before = {p: _digest(p) for p in two_runs}
+    before = {p: file_hashes(p) for p in two_runs}
     out = tmp_path / "compare"
     result = CliRunner().invoke(app, ["compare", str(earlier), str(later), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    assert {p: _digest(p) for p in two_runs} == before
+    assert {p: file_hashes(p) for p in two_runs} == before
     assert result.stdout.splitlines()[-1].endswith(str(out / "report.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip

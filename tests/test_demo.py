@@ -9,7 +9,6 @@ client crossing 80 % is A), B likewise at 95 %.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from salesaudit.demo import DEMO_FACTS, generate_demo
 from salesaudit.engine.templates import template_path
 from salesaudit.exceptions import ConfigError
 from salesaudit.workdays import working_days_between
+from tests.files import file_hashes
 
 AS_OF = pd.Timestamp("2026-11-25")
 WINDOW = (pd.Timestamp("2025-11-01"), pd.Timestamp("2026-10-31"))  # last 12 full months
@@ -100,18 +100,10 @@ def _abc(values: pd.Series) -> pd.Series:
     return pd.Series(np.where(before < 0.8, "A", np.where(before < 0.95, "B", "C")), index=ordered.index)
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 # --------------------------------------------------------------------------------------------------
 def test_same_seed_gives_byte_identical_files(folder, tmp_path):
     again = generate_demo(tmp_path / "again").parent
-    first, second = _hashes(folder), _hashes(again)
+    first, second = file_hashes(folder), file_hashes(again)
     assert len(first) >= 12
     assert first == second
 
@@ -120,7 +112,7 @@ def test_another_seed_changes_the_numbers_not_the_story(folder, tmp_path):
     target = tmp_path / "empty"
     target.mkdir()  # an existing empty folder is accepted
     other = generate_demo(target, seed=7).parent
-    assert _hashes(other)["data/sales_2025.csv"] != _hashes(folder)["data/sales_2025.csv"]
+    assert file_hashes(other)["data/sales_2025.csv"] != file_hashes(folder)["data/sales_2025.csv"]
     register = pd.read_excel(other / "data" / "clients.xlsx", header=2, engine="openpyxl")
     names = register.set_index("Код клиента")["Наименование"]
     assert names[DEMO_FACTS["giant_client_id"]] == DEMO_FACTS["giant_name"]

@@ -9,7 +9,6 @@ the report's code path is the same).
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import queue
@@ -28,6 +27,7 @@ from typer.testing import CliRunner
 from salesaudit.cli import app
 from salesaudit.engine import runner
 from tests.conftest import TINY_YAML, make_engagement
+from tests.files import file_hashes
 
 pytestmark = [
     pytest.mark.xdist_group("kill"),
@@ -41,20 +41,12 @@ AUDIT_ONLY = (
 )
 
 
-def _hashes(folder: Path) -> dict[str, str]:
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
-
-
 @pytest.fixture(scope="module")
 def engagement(tmp_path_factory) -> tuple[Path, Path, dict[str, str]]:
     """A runnable tiny engagement with one finished run in ``output/``, and that run's file hashes."""
     folder = make_engagement(tmp_path_factory.mktemp("kill") / "eng", yaml_text=RUNNABLE)
     finished = runner.run(folder, stages=runner.STAGES[:1], progress=lambda _: None, report=False)
-    return folder, finished, _hashes(finished)
+    return folder, finished, file_hashes(finished)
 
 
 class Run:
@@ -134,7 +126,7 @@ def test_sigkill_during_the_stages_leaves_no_process_and_an_abandoned_folder(eng
     again = CliRunner().invoke(app, ["validate", str(folder)])
     assert "abandoned" not in again.output  # reported once
     assert not (folder / "output" / ".elsewhere").exists()  # the pointer to the --out folder is gone
-    assert _hashes(finished) == before
+    assert file_hashes(finished) == before
 
 
 def test_sigkill_while_the_pdf_prints_leaves_no_pdf_and_no_orphan(engagement, tmp_path):
@@ -156,7 +148,7 @@ def test_sigkill_while_the_pdf_prints_leaves_no_pdf_and_no_orphan(engagement, tm
 
     result = CliRunner().invoke(app, ["validate", str(folder)])
     assert f"{out} was abandoned" in result.output
-    assert _hashes(finished) == before
+    assert file_hashes(finished) == before
 
 
 def test_a_run_records_its_process_and_leaves_no_pointer(engagement):

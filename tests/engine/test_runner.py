@@ -9,16 +9,9 @@ import pytest
 
 from salesaudit.engine import outputs, runner
 from salesaudit.exceptions import SalesAuditError, StageError
+from tests.files import file_hashes
 
 AUDIT = runner.STAGES[:1]
-
-
-def _tree_hashes(folder):
-    return {
-        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
 
 
 def test_run_writes_the_contract_and_a_manifest(tiny, tmp_path):
@@ -78,7 +71,7 @@ def test_failing_cell_stops_the_run_and_leaves_earlier_output_intact(tiny, tmp_p
     good = runner.run(
         tiny, out=tmp_path / "good", stages=stages[:1], notebooks=notebooks, progress=lambda _: None
     )
-    before = _tree_hashes(good)
+    before = file_hashes(good)
     with pytest.raises(StageError) as err:
         runner.run(tiny, out=tmp_path / "bad", stages=stages, notebooks=notebooks, progress=lambda _: None)
     assert err.value.stage == "clients"
@@ -86,7 +79,7 @@ def test_failing_cell_stops_the_run_and_leaves_earlier_output_intact(tiny, tmp_p
     partial = nbformat.read(err.value.notebook, as_version=4)
     assert any(o.get("ename") == "ValueError" for c in partial.cells for o in c.get("outputs", []))
     assert json.loads((tmp_path / "bad" / "manifest.json").read_text())["status"] == "failed"
-    assert _tree_hashes(good) == before
+    assert file_hashes(good) == before
 
 
 def test_parameters_are_checked_before_any_kernel(tiny, tmp_path):
