@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -193,16 +194,22 @@ def run_manifest(run_dir: str | Path) -> dict:
         return {}
 
 
+def _finished_full_runs(engagement_folder: str | Path) -> Iterator[tuple[Path, dict]]:
+    """``(run folder, manifest)`` of each successful full run (``salesaudit run``/``demo``) in
+    ``ENGAGEMENT/output``, newest first."""
+    base = Path(engagement_folder) / "output"
+    if not base.is_dir():
+        return
+    for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
+        manifest = run_manifest(run)
+        if manifest.get("status") == "ok" and manifest.get("command", "run") == "run":
+            yield run, manifest
+
+
 def latest_full_run(engagement_folder: str | Path, *, plan_settings: dict | None = None) -> Path | None:
     """The newest successful full run (``salesaudit run``/``demo``) of an engagement that wrote a weekly
     plan, optionally only one made with the same ``plan`` settings."""
-    base = Path(engagement_folder) / "output"
-    if not base.is_dir():
-        return None
-    for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
-        manifest = run_manifest(run)
-        if manifest.get("status") != "ok" or manifest.get("command", "run") != "run":
-            continue
+    for run, manifest in _finished_full_runs(engagement_folder):
         if plan_settings is not None and manifest.get("parameters", {}).get("plan") != plan_settings:
             continue
         if has_table(run, "plan_weekly"):
@@ -214,19 +221,14 @@ def full_runs(engagement_folder: str | Path, *, not_after=None) -> list[Path]:
     """The engagement's finished full runs (``salesaudit run``/``demo``) that wrote an audit (the
     ``maturity`` table), newest first: what :mod:`salesaudit.audit.progress` compares. ``not_after``: only
     runs whose data date (``as_of``) is not after that day."""
-    base = Path(engagement_folder) / "output"
-    if not base.is_dir():
-        return []
     limit = None if not_after is None else pd.Timestamp(not_after)
     out = []
-    for run in sorted((p for p in base.iterdir() if p.is_dir()), reverse=True):
-        m = run_manifest(run)
-        if m.get("status") != "ok" or m.get("command", "run") != "run" or not has_table(run, "maturity"):
-            continue
-        as_of = m.get("parameters", {}).get("as_of")
+    for run, manifest in _finished_full_runs(engagement_folder):
+        as_of = manifest.get("parameters", {}).get("as_of")
         if limit is not None and (as_of is None or pd.Timestamp(as_of) > limit):
             continue
-        out.append(run)
+        if has_table(run, "maturity"):
+            out.append(run)
     return out
 
 
