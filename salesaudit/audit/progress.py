@@ -316,10 +316,10 @@ def migration_between(before: RunView, after: RunView) -> pd.DataFrame | None:
     return table.astype(int)
 
 
-def plan_since(before: RunView, after: RunView, sales: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
-    """The plan handed over (the earlier run's weekly plan) against what was sold since (the later
-    run's sales), over the week-parts that began after the earlier run's data date and ended by the
-    later one's.
+def plan_since(before: RunView, after: RunView, sales: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The plan handed over (the earlier run's weekly plan) against what was sold since (``sales``: the
+    later run's, :meth:`RunView.sales`), over the week-parts that began after the earlier run's data
+    date and ended by the later one's.
 
     Returns ``{"months": ..., "managers": ...}``: per month ``period``, ``start``, ``end``, ``plan``,
     ``fact``, ``attainment`` with a last row ``period == "total"``; per manager of the plan ``manager``,
@@ -331,7 +331,6 @@ def plan_since(before: RunView, after: RunView, sales: pd.DataFrame | None = Non
         "managers": pd.DataFrame(columns=["manager", "plan", "fact", "attainment"]),
     }
     plan = before.plan_weekly
-    sales = after.sales() if sales is None else sales
     if plan is None or sales is None or not len(plan):
         return empty
     weeks = plan[(plan["week_start"] > before.as_of) & (plan["week_end"] <= after.as_of)]
@@ -425,8 +424,38 @@ def compare(before: RunView | str | Path, after: RunView | str | Path) -> Progre
         checks=check_changes(before, after),
         figures=figure_changes(before, after),
         migration=migration_between(before, after),
-        plan=plan_since(before, after),
+        plan=plan_since(before, after, after.sales()),  # the one table read from the later run here
     )
+
+
+def for_section(
+    engagement_folder: str | Path,
+    *,
+    run_dir: str | Path | None = None,
+    previous_run: str | Path | None = None,
+    current_run: str | Path | None = None,
+) -> tuple[Progress | None, Path | None]:
+    """What the section "What changed since DATE" shows (``notebooks/05_progress.ipynb``):
+    ``(progress, None)``, ``(None, earlier)`` when inside a run the earlier run cannot be read (a table
+    written by another version: the section says so and the run goes on), or ``(None, None)`` with
+    nothing to compare.
+
+    Inside a run (``run_dir`` given, no ``current_run``) the later run is that run, still running; else
+    ``current_run``, or the engagement's newest finished full run. The earlier run is ``previous_run``,
+    or the newest other finished full run (:func:`salesaudit.engine.outputs.full_runs`).
+    """
+    runs = outputs.full_runs(engagement_folder)  # newest first
+    inside = current_run is None and run_dir is not None
+    current = current_run or run_dir or (runs[0] if runs else None)
+    earlier = previous_run or next((r for r in runs if str(r) != str(current)), None)
+    if earlier is None or current is None:
+        return None, None
+    try:
+        return compare(earlier, load_run(current, running=inside)), None
+    except SalesAuditError:
+        if not inside:
+            raise
+        return None, Path(earlier)
 
 
 def _view(**frames) -> RunView:
