@@ -137,13 +137,21 @@ def test_compare_writes_the_same_section_alone_and_touches_neither_run(two_runs,
     earlier, later = two_runs
     before = {p: file_hashes(p) for p in two_runs}
     out = tmp_path / "compare"
-    result = CliRunner().invoke(app, ["compare", str(earlier), str(later), "--out", str(out)])
+    config = later.parents[1] / "engagement.yaml"
+    as_written = config.read_text(encoding="utf-8")
+    # the consultant has since switched the engagement to English: the document stays the runs' Russian
+    config.write_text(re.sub(r"(?m)^language: ru", "language: en", as_written), encoding="utf-8")
+    try:
+        result = CliRunner().invoke(app, ["compare", str(earlier), str(later), "--out", str(out)])
+    finally:
+        config.write_text(as_written, encoding="utf-8")
     assert result.exit_code == 0, result.output
     assert {p: file_hashes(p) for p in two_runs} == before
     assert result.stdout.splitlines()[-1].endswith(str(out / "report.pdf"))
     text = subprocess.run(["pdftotext", "-layout", str(out / "report.pdf"), "-"], capture_output=True, text=True,
                           check=True).stdout  # fmt: skip
     assert "Что изменилось с 31.10.2026" in text
+    assert "Прогресс с прошлого аудита" in text and "Page" not in text  # title and footer in Russian
     assert "Потенциал клиентов заполнен" in text
     alone = read_table(out, "progress_checks")
     inside = read_table(later, "progress_checks")

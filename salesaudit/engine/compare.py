@@ -49,7 +49,10 @@ def compare_runs(
             file=str(engagement),
             hint="restore the engagement folder, or compare runs of an engagement that still exists",
         )
-    eng = config.load(engagement)
+    # the document speaks as the later run did (its language and data date), whatever engagement.yaml says now
+    eng = config.load(engagement).model_copy(
+        update={"language": found.after.language, "as_of": found.after.as_of.date()}
+    )
     runfolder.check_output(eng.folder, out)
     with runfolder.private_files():
         run_dir = new_run_dir(eng.folder, out, suffix="_compare")
