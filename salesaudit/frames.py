@@ -1,6 +1,6 @@
 """DataFrame helpers every stage shares: required columns, the as-of date, the analysis window, exact
-money units and day numbers. One definition of each, so the clients, plan, weekly and audit stages agree
-on what "the window" or "as of" means."""
+money units, day numbers and deal codes. One definition of each, so the clients, plan, weekly and audit
+stages agree on what "the window", "as of" or "a deal" means."""
 
 from __future__ import annotations
 
@@ -86,6 +86,54 @@ def day_numbers(dates: pd.Series, *, table: str) -> np.ndarray:
             hint="intake rejects such lines; pass the validated table",
         )
     return days.astype(np.int64)
+
+
+def codes(values: pd.Series) -> np.ndarray:
+    """One integer per value, equal exactly when the values are (missing: -1), without a Python object
+    per row: a categorical's codes as they are, any other column factorised once.
+
+    Examples
+    --------
+    >>> codes(pd.Series(["b", "a", None, "b"])).tolist()
+    [0, 1, -1, 0]
+    >>> codes(pd.Series(["b", "a", "b"], dtype="category")).tolist()
+    [1, 0, 1]
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64)
+    return pd.factorize(values)[0].astype(np.int64, copy=False)
+
+
+def deal_codes(sales: pd.DataFrame) -> np.ndarray:
+    """One integer per sales line naming its deal: the line's document (``document_id``) where it has
+    one, else its client and day (a client's lines of one day without a document are one deal). Two
+    lines share a code exactly when they belong to one deal; the undocumented lines of a client
+    without a date are one deal. Works on codes and day numbers, never a string per line.
+
+    Examples
+    --------
+    >>> sales = pd.DataFrame({
+    ...     "date": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 17:00", "2026-03-02 00:00", "2026-03-03 00:00"]),
+    ...     "client_id": ["K1", "K1", "K1", "K1"],
+    ...     "document_id": [None, None, "D7", None],
+    ... })
+    >>> deal_codes(sales).tolist()  # the two undocumented lines of 2 March are one deal
+    [1, 1, 0, 2]
+    """
+    n = len(sales)
+    doc = codes(sales["document_id"]) if "document_id" in sales.columns else np.full(n, -1, np.int64)
+    loose = doc < 0
+    out = doc.copy()
+    if loose.any():
+        client = codes(sales["client_id"])[loose]
+        day = sales["date"].to_numpy()[loose].astype("datetime64[D]")
+        known = ~np.isnat(day)
+        number = day.astype(np.int64)
+        first = int(number[known].min()) if known.any() else 0
+        days = np.where(known, number - first + 1, 0)  # 0: no date
+        pair = (client + 1) * (int(days.max()) + 1) + days
+        out[loose] = int(doc.max(initial=-1)) + 1 + pd.factorize(pair)[0]
+    return out
 
 
 def require(frame: pd.DataFrame | None, columns: Sequence[str], table: str) -> None:
