@@ -160,6 +160,43 @@ def test_silent_a_clients_against_their_own_rhythm():
         silent_clients(sales, clients=clients.drop(columns="segment"), as_of="2026-02-06")
 
 
+@pytest.mark.parametrize("text", ["category", "object", "str"])
+def test_silent_clients_read_codes_not_text(text):
+    """Codes of categorical or text columns give the same answer: unused categories, a line without a
+    client, a line without a manager (the one before names the client's manager), a sale after
+    as_of, and a time of day on an order day."""
+    sales = pd.DataFrame(
+        {
+            "date": pd.to_datetime(
+                [
+                    "2026-01-01 09:00",
+                    "2026-01-01 18:00",
+                    "2026-01-11",
+                    "2026-01-21",
+                    "2026-01-25",
+                    "2026-02-06 10:00",
+                ],
+                format="ISO8601",
+            ),
+            "client_id": ["c1", "c1", "c1", "c1", None, "c1"],
+            "amount": [5.0, 5.0, 10.0, 10.0, 99.0, 10.0],
+            "manager": ["Ann", "Ann", "Ann", None, "Eve", "Bob"],
+        }
+    )
+    sales["client_id"] = sales["client_id"].astype(text)
+    sales["manager"] = sales["manager"].astype(text)
+    if text == "category":
+        sales["client_id"] = sales["client_id"].cat.add_categories(["c0"])
+        sales["manager"] = sales["manager"].cat.add_categories(["Zed"])
+    clients = pd.DataFrame({"client_id": ["c1", "c9"], "abc_class": ["A", "A"]})
+    out = silent_clients(sales, clients=clients, as_of="2026-02-05").set_index("client_id")
+    # order days 1, 11, 21 Jan (the two lines of 1 Jan are one day; 6 Feb is after as_of)
+    assert out.loc["c1", "orders"] == 3 and out.loc["c1", "median_gap_days"] == 10.0
+    assert out.loc["c1", "last_order"] == pd.Timestamp("2026-01-21") and out.loc["c1", "days_silent"] == 15
+    assert out.loc["c1", "manager"] == "Ann"  # 21 Jan has no manager; Bob sold after as_of
+    assert out.loc["c9", "orders"] == 0 and pd.isna(out.loc["c9", "manager"])
+
+
 def test_silent_client_alert_text_names_the_client(plan, sales):
     more = pd.DataFrame(
         {
