@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from babel.numbers import get_decimal_symbol
 
@@ -77,13 +78,24 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
             or pd.api.types.is_string_dtype(series)
         ):
             continue
-        values = series.astype(object).to_numpy(copy=True)
-        hit = [i for i, v in enumerate(values) if needs_neutralising(v)]
-        if hit:
-            values[hit] = [QUOTE + values[i] for i in hit]
+        hit = _formula_like(series)
+        if len(hit):
+            values = series.astype(object).to_numpy(copy=True)
+            values[hit] = [QUOTE + v for v in values[hit]]
             out.isetitem(j, values)
     out.columns = [neutralise(c) for c in out.columns]
     return out
+
+
+def _formula_like(series: pd.Series) -> np.ndarray:
+    """Positions of the cells :func:`needs_neutralising` flags; each distinct value is looked at once
+    (a column of unhashable values, cell by cell)."""
+    try:
+        codes, distinct = pd.factorize(series)
+    except TypeError:
+        return np.flatnonzero([needs_neutralising(v) for v in series.tolist()])
+    bad = np.fromiter((needs_neutralising(v) for v in distinct), dtype=bool, count=len(distinct))
+    return np.flatnonzero(bad[codes] & (codes >= 0)) if bad.any() else np.array([], dtype=np.intp)
 
 
 def csv_dialect(lang: str) -> tuple[str, str]:
