@@ -224,6 +224,14 @@ def growth_candidates(clients_table: pd.DataFrame, *, max_share_of_wallet: float
     return out[[*_LIST_COLUMNS, "segment", "target_class", *cols[4:]]]
 
 
+def _coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Each line's value as a code (-1: missing) and the values the codes name (as objects)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(np.int64), values.cat.categories.to_numpy(dtype=object)
+    code, distinct = pd.factorize(values)
+    return code.astype(np.int64, copy=False), np.asarray(distinct, dtype=object)
+
+
 def _sorted(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     return rows.sort_values([by, "client_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -265,13 +273,22 @@ def shared_clients(
     if "manager" not in sales.columns:
         return pd.DataFrame({c: [] for c in columns})
     inside = lines.window(0)
+    manager, names = _coded(sales["manager"])
+    manager = manager[lines.rows[inside]]
+    sold = manager >= 0  # a line without a manager is no one's
+    # summed per client and manager on codes first: the names are looked up per pair, not per line
+    pairs = (
+        pd.DataFrame({"c": lines.code[inside][sold], "m": manager[sold], "minor": lines.minor[inside][sold]})
+        .groupby(["c", "m"], as_index=False)["minor"]
+        .sum()
+    )
     frame = pd.DataFrame(
         {
-            "client_id": lines.ids[lines.code[inside]],
-            "manager": sales["manager"].iloc[lines.rows[inside]].to_numpy(dtype=object),
-            "minor": lines.minor[inside],
+            "client_id": lines.ids[pairs["c"].to_numpy()],
+            "manager": names[pairs["m"].to_numpy()],
+            "minor": pairs["minor"],
         }
-    ).dropna(subset=["manager"])
+    )
     per = frame.groupby(["client_id", "manager"], as_index=False)["minor"].sum()
     counts = per.groupby("client_id")["manager"].transform("size")
     per = per[counts >= min_managers]

@@ -712,6 +712,25 @@ def test_shared_clients():
     assert shared_clients(sales.drop(columns="manager"), as_of=AS_OF).empty
 
 
+@pytest.mark.parametrize("text", ["category", "object"])
+def test_shared_clients_on_coded_managers(text):
+    """Managers as categories (one unused) or text, a line without a manager: the same answer."""
+    sales = sales_frame(
+        [("2026-05-01", "c1", 300.0), ("2026-06-01", "c1", -100.0), ("2026-06-02", "c1", 80.0)]
+        + [("2026-06-03", "c1", 500.0), ("2026-07-01", "c2", 50.0), ("2026-07-02", "c2", 70.0)],
+        manager=["Petrov", "Ivanov", "Ivanov", None, "Petrov", "Sidorov"],
+    )
+    sales["manager"] = sales["manager"].astype(text)
+    if text == "category":
+        sales["manager"] = sales["manager"].cat.add_categories(["Zed"])
+    out = shared_clients(sales, as_of=AS_OF).set_index("client_id")
+    assert out.index.tolist() == ["c1", "c2"]  # 280 > 120: the line without a manager is no one's
+    assert out.loc["c1", "managers"] == "Petrov, Ivanov" and out.loc["c1", "revenue"] == pytest.approx(280.0)
+    assert out.loc["c2", "main_manager"] == "Sidorov" and out.loc["c2", "main_share"] == pytest.approx(
+        70 / 120
+    )
+
+
 def test_growth_candidates_limits_share_of_wallet():
     table = pd.DataFrame(
         {
