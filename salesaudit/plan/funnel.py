@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError
-from ..frames import require, resolve_as_of, sales_window
+from ..frames import codes, deal_codes, require, resolve_as_of, sales_window
 from ..weekly.pipeline import classify_deals
 from ..weekly.tracking import ACTIVITY_TYPES as _TYPE_TO_NORM
 
@@ -80,10 +80,10 @@ def funnel_rates(
 
     * **Average deal**: from the pipeline's won deals (closed in the window) where there are at least
       ``min_deals`` of them (source ``"pipeline manager"`` / ``"pipeline department"``) — the funnel's
-      unit is a CRM deal; otherwise from sales: a deal is a ``document_id`` (lines without one: a
-      client-day); average deal = net sales (returns netted) / number of deals with a positive net
-      amount. The manager's own figure needs ``min_deals`` positive deals and positive net sales;
-      else the department's (any positive deal); else NaN with source ``"missing"`` (norms NaN).
+      unit is a CRM deal; otherwise from sales: a deal is a ``document_id`` (else a client-day; a line
+      with neither is no deal); average deal = net sales (returns netted) / number of deals with a
+      positive net amount. The manager's own figure (matched by text) needs ``min_deals`` positive
+      deals and positive net sales; else the department's (any positive deal); else NaN, ``"missing"``.
     * **Win rate** = won / (won + lost) deals closed by ``as_of``, counted by number; the outcome
       is :func:`salesaudit.weekly.pipeline.classify_deals`'s (``status``, else ``stage``), the same as the
       tracking stage uses. Own figure with ``min_deals`` won or lost deals and at least one won;
@@ -210,33 +210,19 @@ def _average_deal(sales, names, as_of, months, min_deals):
         dept = pd.DataFrame({"avg_deal": [np.nan], "avg_deal_source": ["missing"], "deals_count": [0]})
         return own, dept
     require(sales, ["date", "client_id", "amount"], "sales")
-    window = sales_window(sales, end=as_of, months=months)
-    fallback_key = window["client_id"].astype(str) + "|" + window["date"].dt.strftime("%Y-%m-%d")
-    key = fallback_key
-    if "document_id" in window.columns:
-        key = ("doc|" + window["document_id"].astype(str)).where(window["document_id"].notna(), fallback_key)
-    who = window["manager"].astype("str") if "manager" in window.columns else pd.Series(pd.NA, window.index)
-    deals = (
-        pd.DataFrame(
-            {
-                "manager": who.fillna("").to_numpy(),
-                "key": key.to_numpy(),
-                "amount": window["amount"].to_numpy(float),
-            }
-        )
-        .groupby(["manager", "key"], sort=False)["amount"]
-        .sum()
-        .reset_index()
-    )
-    dept_count = int((deals["amount"] > 0).sum())
-    dept_net = float(deals["amount"].sum())
+    used = [c for c in ("date", "client_id", "amount", "manager", "document_id") if c in sales.columns]
+    deals, manager_of_deal, labels = _deal_amounts(sales_window(sales[used], end=as_of, months=months))
+    positive = deals > 0
+    dept_count = int(positive.sum())
+    dept_net = float(deals.sum())
     dept_ok = dept_count > 0 and dept_net > 0
     dept_value = dept_net / dept_count if dept_ok else np.nan
     per = (
-        deals.assign(pos=deals["amount"] > 0)
-        .groupby("manager")
+        pd.DataFrame({"amount": deals, "pos": positive})
+        .groupby(manager_of_deal)
         .agg(net=("amount", "sum"), count=("pos", "sum"))
     )
+    per.index = labels[per.index]
     per = per.reindex(names).fillna(0.0)
     count = per["count"].to_numpy(np.int64)
     net = per["net"].to_numpy(float)
@@ -255,6 +241,40 @@ def _average_deal(sales, names, as_of, months, min_deals):
     )
     dept = pd.DataFrame({"avg_deal": [float(dv)], "avg_deal_source": [ds], "deals_count": [dept_count]})
     return own, dept
+
+
+def _manager_labels(window: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
+    """Each line's manager as an integer into the returned labels: the manager's text (missing or no
+    manager column: ``""``), managers whose text is the same sharing one label. Factorises the column
+    once and makes text of its distinct values only, never a string per line."""
+    if "manager" not in window.columns:
+        return np.zeros(len(window), np.int64), pd.Index([""])
+    column = window["manager"]
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        line, distinct = codes(column), pd.Series(column.cat.categories)
+    else:
+        found, uniques = pd.factorize(column)
+        line, distinct = found.astype(np.int64, copy=False), pd.Series(uniques)
+    text = np.append(distinct.astype("str").fillna("").to_numpy(object), "")  # the last: missing (-1)
+    merged, labels = pd.factorize(text)
+    return merged[line], pd.Index(labels)
+
+
+def _deal_amounts(window: pd.DataFrame) -> tuple[pd.Series, np.ndarray, pd.Index]:
+    """Net amount of each (manager, deal) in the order the pairs first appear, the manager label of
+    each and the labels (see :func:`_manager_labels`, :func:`salesaudit.frames.deal_codes`). A line
+    with neither a document nor a client belongs to no deal and is left out."""
+    known = window["client_id"].notna()
+    if "document_id" in window.columns:
+        known |= window["document_id"].notna()
+    if not known.all():
+        window = window.loc[known]
+    manager, labels = _manager_labels(window)
+    deal = deal_codes(window)
+    width = int(deal.max(initial=-1)) + 1
+    pair = manager * width + deal
+    amounts = pd.Series(window["amount"].to_numpy(float)).groupby(pair, sort=False).sum()
+    return amounts.reset_index(drop=True), amounts.index.to_numpy() // max(width, 1), labels
 
 
 def _win_rates(pipeline, names, as_of, min_deals, default):

@@ -383,7 +383,7 @@ def employed_sales(roster, sales, end) -> tuple[np.ndarray, np.ndarray, list[str
     when ``hired`` is unknown — to ``left``; at least 1), and the names selling there who are not
     in the roster."""
     start = end - pd.DateOffset(months=12)
-    window = sales_window(sales, end=end)
+    window = sales_window(sales[["date", "manager", "amount"]], end=end)  # only the columns used
     net = window.groupby("manager")["amount"].sum().reindex(roster["manager"]).fillna(0.0)
     outsiders = sorted(set(window["manager"].dropna().unique()) - set(roster["manager"]))
     first_sale = window.groupby("manager")["date"].min().reindex(roster["manager"])

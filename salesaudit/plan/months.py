@@ -165,7 +165,7 @@ def resolve_target_with_notes(sales, *, year, target, growth, monthly_targets, a
         raise DataError("no target given and no sales to derive it from", hint=hint)
     end = min(as_of_ts, year_bounds(year)[0])
     start = end - pd.DateOffset(months=12)
-    window = sales_window(sales, end=end)
+    window = sales_window(sales[["date", "amount"]], end=end)  # only the columns used
     if len(window) == 0:
         raise DataError(
             f"no sales between {start:%Y-%m-%d} and {end:%Y-%m-%d} to derive the target from",
@@ -265,11 +265,8 @@ def seasonality_with_notes(sales, *, year, as_of, country, min_years, max_years,
             for y in candidates
             if (y > first.year or first.month == 1) and as_of_ts > pd.Timestamp(year=y, month=12, day=31)
         ]
-        dates = sales["date"]
-        in_years = sales.loc[dates.dt.year.isin(full)]
         pivot = (
-            in_years.groupby([in_years["date"].dt.year, in_years["date"].dt.month])["amount"]
-            .sum()
+            _monthly_totals(sales, full)
             .unstack(fill_value=0.0)
             .reindex(index=full, columns=months, fill_value=0.0)
         )
@@ -290,6 +287,36 @@ def seasonality_with_notes(sales, *, year, as_of, country, min_years, max_years,
     frame["source"] = frame["source"].astype("str")
     frame["years"] = frame["years"].astype("str")
     return frame, notes
+
+
+def _monthly_totals(sales: pd.DataFrame, years: list[int]) -> pd.Series:
+    """Net sales per (year, month) of the sales dated in ``years``, indexed by year and month (int32,
+    as ``dt.year`` / ``dt.month`` give them), sorted; each month's lines are summed in their order.
+    Works on the dates' integers and a day -> month table, never a date or a string per line."""
+    wanted = sorted({int(y) for y in years})
+    first, last = (wanted[0], wanted[-1]) if wanted else (1970, 1969)
+    month_starts = np.arange(np.datetime64(f"{first}-01", "M"), np.datetime64(f"{last + 1}-02", "M"))
+    dates = sales["date"].to_numpy()
+    unit = dates.dtype.str.replace("M8", "m8")
+    per_day = int(np.timedelta64(1, "D").astype(unit).astype(np.int64))
+    edges = month_starts.astype(dates.dtype).astype(np.int64)  # the first month's start .. after the last
+    values = dates.view(np.int64)  # NaT is the smallest integer: before every edge
+    inside = (values >= edges[0]) & (values < edges[-1]) if len(edges) > 1 else np.zeros(len(values), bool)
+    day_to_month = (
+        np.searchsorted((edges - edges[0]) // per_day, np.arange(len(month_starts) * 31), "right") - 1
+    )
+    month = day_to_month[(values[inside] - edges[0]) // per_day]
+    amounts = sales["amount"].to_numpy()[inside]
+    wanted_month = np.isin(first + np.arange(len(month_starts) - 1) // 12, wanted)
+    if not wanted_month.all():  # a year between two wanted ones is left out
+        keep = wanted_month[month]
+        month, amounts = month[keep], amounts[keep]
+    sums = pd.Series(amounts).groupby(month, sort=True).sum()
+    number = sums.index.to_numpy(np.int64)
+    sums.index = pd.MultiIndex.from_arrays(
+        [(first + number // 12).astype(np.int32), (number % 12 + 1).astype(np.int32)], names=["date", "date"]
+    )
+    return sums
 
 
 def year_calendar(year: int, country: str) -> pd.DataFrame:

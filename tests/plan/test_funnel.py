@@ -152,3 +152,76 @@ def test_sources_read_as_words():
     assert label_source("missing", "en") == "no data"
     with pytest.raises(ConfigError):
         label_source("guess", "en")
+
+
+# --- deals are grouped on codes: the same figures whatever the text columns' dtype -------------------
+
+MIXED = pd.DataFrame(
+    {
+        "date": pd.to_datetime(
+            [
+                "2026-01-10 09:00",
+                "2026-01-10 17:00",  # same client, same day, no document: one deal of 150
+                "2026-01-11 00:00",
+                "2026-01-12 00:00",  # same document a day later: still deal D1, net 200
+                "2026-01-13 00:00",  # neither a client nor a document: no deal at all
+                "2026-01-14 00:00",  # no manager: the department's deal, nobody's own
+                "2026-01-15 00:00",
+            ]
+        ),
+        "client_id": ["c1", "c1", "c2", "c2", None, "c3", "c3"],
+        "amount": [100.0, 50.0, 300.0, -100.0, 999.0, 600.0, 400.0],
+        "manager": ["Ann", "Ann", "Ann", "Ann", "Ann", None, "Bob"],
+        "document_id": [None, None, "D1", "D1", None, "D2", "D3"],
+    }
+)
+
+
+def _as(frame: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """``frame`` with its text columns as object, Arrow-backed str, or categories (with an unused one)."""
+    out = frame.copy()
+    for col in ("client_id", "manager", "document_id"):
+        if kind == "str":
+            out[col] = out[col].astype("str")
+        elif kind == "category":
+            values = sorted(out[col].dropna().unique())
+            out[col] = pd.Categorical(out[col], categories=["zz-unused", *values])
+    return out
+
+
+@pytest.mark.parametrize("kind", ["object", "str", "category"])
+def test_deals_follow_the_rule_for_every_text_dtype(kind):
+    rates = funnel_rates(_as(MIXED, kind), managers=["Ann", "Bob", "Eve"], as_of="2026-03-01", min_deals=2)
+    ann, bob, eve, dept = (rates.iloc[i] for i in range(4))
+    # Ann: the client-day (150) and document D1 (300 - 100); the line without client or document is no deal
+    assert (ann["avg_deal"], ann["avg_deal_source"], ann["deals_count"]) == (175.0, "manager", 2)
+    # the department: 150 + 200 + 600 (no manager) + 400 over four deals
+    assert (dept["avg_deal"], dept["avg_deal_source"], dept["deals_count"]) == (337.5, "department", 4)
+    assert (bob["avg_deal"], bob["avg_deal_source"]) == (337.5, "department")  # one deal < min_deals
+    assert (eve["avg_deal"], eve["deals_count"]) == (337.5, 4)  # no sales at all: the department's
+    pd.testing.assert_frame_equal(
+        rates, funnel_rates(MIXED, managers=["Ann", "Bob", "Eve"], as_of="2026-03-01", min_deals=2)
+    )
+
+
+def test_a_manager_column_of_numbers_is_matched_by_its_text():
+    sales = MIXED.assign(manager=pd.Series([7, 7, 7, 7, 7, None, 8], dtype=object))
+    rates = funnel_rates(sales, managers=["7", "8"], as_of="2026-03-01", min_deals=2)
+    assert rates["avg_deal"].tolist()[:2] == [175.0, 337.5]
+    assert rates["avg_deal_source"].tolist()[:2] == ["manager", "department"]
+
+
+@pytest.mark.parametrize("kind", ["object", "str", "category"])
+def test_no_sales_in_the_window_or_none_at_all_leave_the_average_deal_missing(kind):
+    for sales, as_of in ((_as(MIXED, kind), "2025-06-01"), (_as(MIXED, kind).iloc[:0], "2026-03-01")):
+        rates = funnel_rates(sales, managers=["Ann"], as_of=as_of, min_deals=1)
+        assert rates["avg_deal"].isna().all() and set(rates["avg_deal_source"]) == {"missing"}
+        assert rates["deals_count"].tolist() == [0, 0]
+
+
+def test_without_a_manager_column_every_deal_is_the_departments():
+    rates = funnel_rates(MIXED.drop(columns="manager"), managers=["Ann"], as_of="2026-03-01", min_deals=1)
+    # four deals: c1's day 150, D1 200, D2 600, D3 400; no manager has an own figure
+    assert (
+        rates["avg_deal"].tolist() == [337.5, 337.5] and rates["avg_deal_source"].tolist()[0] == "department"
+    )

@@ -239,6 +239,29 @@ def test_seasonality_falls_back_to_working_days_with_less_than_two_full_years():
     assert idx["source"].iloc[0] == "working_days"
 
 
+@pytest.mark.parametrize("unit", ["s", "us", "ns"])
+def test_seasonality_reads_months_from_any_date_unit_and_skips_undated_lines(unit):
+    history = two_years_of_history()
+    extra = sales_frame(
+        [
+            ("2023-06-15 23:59", "a", 500.0, "Ann"),  # 2023 is not a full year (history starts in June)
+            ("2024-12-31 23:59", "a", 3.0, "Ann"),  # the last minute of December 2024
+            ("2026-01-05 00:00", "a", 700.0, "Ann"),  # the plan year itself
+        ]
+    )
+    undated = sales_frame([("2025-03-01", "a", 9_000.0, "Ann")]).assign(date=pd.NaT)
+    sales = pd.concat([extra.iloc[:1], history, extra.iloc[1:], undated], ignore_index=True)
+    sales["date"] = sales["date"].astype(f"datetime64[{unit}]")
+    sales["manager"] = pd.Categorical(sales["manager"], categories=["Ann", "unused"])
+    idx = seasonality_index(sales, year=2026, as_of="2026-01-06")
+    # 2024: December 13 + 3 = 16 of 27; 2025: every month 1 of 12
+    assert idx["years"].iloc[0] == "2024, 2025"
+    assert idx["index"].iloc[11] == pytest.approx((16 / 27 + 1 / 12) / 2)
+    assert idx["index"].iloc[0] == pytest.approx((1 / 27 + 1 / 12) / 2)
+    empty = seasonality_index(sales.iloc[:0], year=2026, country="RU")
+    assert set(empty["source"]) == {"working_days"}
+
+
 def test_months_keep_fixed_targets_and_share_the_rest_by_index():
     uniform = pd.DataFrame({"month": range(1, 13), "index": 1 / 12})
     months = split_target_by_month(1200, seasonality=uniform, year=2026, monthly_targets={"2026-01": 210})
