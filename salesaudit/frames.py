@@ -159,7 +159,10 @@ def resolve_as_of(sales: pd.DataFrame | None, as_of) -> pd.Timestamp | None:
 
 
 def sales_window(sales: pd.DataFrame, *, end: pd.Timestamp, months: int = 12) -> pd.DataFrame:
-    """Sales lines with ``end - months <= date < end``."""
+    """Sales lines with ``end - months <= date < end``. Exports usually come in date order: then the
+    window is a slice found by binary search, not a mask over every line (the same rows, in order)."""
     start = end - pd.DateOffset(months=months)
     dates = sales["date"]
+    if dates.is_monotonic_increasing:  # False with a missing date: those never fall in a window
+        return sales.iloc[dates.searchsorted(start, side="left") : dates.searchsorted(end, side="left")]
     return sales.loc[(dates >= start) & (dates < end)]

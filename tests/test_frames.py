@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesaudit.frames import codes, deal_codes
+from salesaudit.frames import codes, deal_codes, sales_window
 
 
 def _rule_keys(sales: pd.DataFrame) -> list:
@@ -73,3 +74,23 @@ def test_codes_keep_missing_apart_and_ignore_unused_categories():
     values = pd.Series(pd.Categorical(["b", None, "b"], categories=["a", "b"]))
     got = codes(values)
     assert got[0] == got[2] and got[1] == -1
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_sales_window_is_the_same_rows_sorted_or_not(shuffle):
+    days = pd.to_datetime(
+        ["2025-11-24 23:59", "2025-11-25", "2026-03-01", "2026-11-24 18:00", "2026-11-25"], format="ISO8601"
+    )
+    sales = pd.DataFrame({"date": days, "amount": [1.0, 2.0, 3.0, 4.0, 5.0]}, index=[10, 11, 12, 13, 14])
+    if shuffle:
+        sales = sales.iloc[[3, 0, 4, 2, 1]]
+    got = sales_window(sales, end=pd.Timestamp("2026-11-25"), months=12)
+    assert sorted(got["amount"]) == [2.0, 3.0, 4.0]  # from 25 Nov 2025 up to, not including, 25 Nov 2026
+    assert got.index.tolist() == [i for i in sales.index if i in (11, 12, 13)]  # in the table's order
+
+
+def test_sales_window_with_a_missing_date():
+    sales = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-01-05", None, "2026-02-05"]), "amount": [1.0, 2.0, 3.0]}
+    )
+    assert sales_window(sales, end=pd.Timestamp("2026-03-01"), months=12)["amount"].tolist() == [1.0, 3.0]
