@@ -4,7 +4,10 @@ None when its input is missing. No language: :mod:`salesaudit.audit.wording` tel
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .claims import COVERAGE_GRACE_DAYS, decide, fully_covered, judged
 from .rules import CheckInputs, Reading, coverage_figures, nonempty
@@ -15,6 +18,27 @@ def buying(c: CheckInputs) -> pd.DataFrame | None:
     if not nonempty(c.clients, "client_id", "revenue"):
         return None
     return c.clients[c.clients["revenue"] > 0]
+
+
+def isin(values: pd.Series, among: pd.Series) -> np.ndarray:
+    """``values.isin(among)`` as a boolean array (a missing value matches a missing one), computed in
+    Arrow when both are Arrow text columns: pandas' own ``isin`` makes a Python object of every value
+    of ``among`` there (0.5 s for a register of 50k clients).
+
+    Examples
+    --------
+    >>> isin(pd.Series(["a", None, "c"], dtype="str"), pd.Series(["c", None], dtype="str")).tolist()
+    [False, True, True]
+    """
+    if _arrow_text(values) and _arrow_text(among):
+        arrow = pa.array(values.array)
+        found = pc.is_in(arrow, value_set=pa.array(among.array).cast(arrow.type))
+        return found.to_numpy(zero_copy_only=False).astype(bool)
+    return values.isin(among).to_numpy(bool)
+
+
+def _arrow_text(values: pd.Series) -> bool:
+    return isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"
 
 
 def register(c: CheckInputs) -> Reading | None:
@@ -31,7 +55,7 @@ def register(c: CheckInputs) -> Reading | None:
         else reg["client_id"].iloc[:0]
     )
     total = paying["revenue"].sum()
-    owned = paying.loc[paying["client_id"].isin(owners), "revenue"].sum() / total if total > 0 else 0.0
+    owned = paying.loc[isin(paying["client_id"], owners), "revenue"].sum() / total if total > 0 else 0.0
     shared = 0.0
     if "n_managers" in paying.columns:
         shared = paying.loc[paying["n_managers"].fillna(0) > 1, "revenue"].sum() / total if total > 0 else 0.0

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ..frames import deal_codes
 from .claims import judged
 from .rules import CheckInputs, Reading, level_low, nonempty, window_start
 
@@ -116,27 +119,17 @@ def activity(c: CheckInputs) -> Reading | None:
 def deal_size_cycle(c: CheckInputs) -> Reading | None:
     """Average deal (positive documents, else client-days) per client class and the median
     created -> closed days of won deals per class: both known -> ok; no cycle -> warning. The figures
-    are (class, average deal) and (class, median days) pairs."""
+    are (class, average deal) and (class, median days) pairs.
+
+    A deal is :func:`salesaudit.frames.deal_codes`' (a document, else a client's undocumented lines of
+    one day, whatever their time of day) among the window's lines, split by the class of the line's
+    client (a line whose client is not in the client table has no class and counts nowhere); its
+    amount is the sum of its lines, and the average is over the deals whose amount is positive."""
     if not nonempty(c.sales, "date", "client_id", "amount") or not nonempty(
         c.clients, "client_id", "segment"
     ):
         return None
-    start = window_start(c.as_of, c.window_months)
-    s = c.sales[(c.sales["date"] >= start) & (c.sales["date"] < c.as_of)]
-    segment = s["client_id"].map(c.clients.set_index("client_id")["segment"])
-    deal = s["document_id"] if "document_id" in s.columns else None
-    key = (
-        deal.astype(object).where(deal.notna(), s["client_id"].astype(str) + s["date"].astype(str))
-        if (deal is not None)
-        else (s["client_id"].astype(str) + s["date"].astype(str))
-    )
-    deals = (
-        pd.DataFrame({"segment": segment, "deal": key, "amount": s["amount"]})
-        .groupby(["segment", "deal"])["amount"]
-        .sum()
-    )
-    deals = deals[deals > 0]
-    avg = deals.groupby(level="segment").mean().reindex(["A", "B", "C"]).dropna()
+    avg = _average_deal(c)
     if not len(avg):
         return None
     cycles = _won_cycle_days(c)
@@ -151,6 +144,73 @@ def deal_size_cycle(c: CheckInputs) -> Reading | None:
         "warning": 0,
     }
     return Reading("ok", float(avg.iloc[0]), figures, kind="threshold_low")
+
+
+CLASSES = ("A", "B", "C")
+"""The client classes whose average deal and cycle the deal-size check reports, in order."""
+
+
+def _average_deal(c: CheckInputs) -> pd.Series:
+    """The mean amount of the window's positive deals per client class A, B, C (index: the classes
+    that have one), on integer codes: deal codes, and the class of each line's client looked up once
+    per distinct client. A class's deals are averaged in the order of their text keys
+    (:func:`_deal_rank`), the order a group-by on the keys themselves gives (the float mean depends
+    on the order of its terms)."""
+    start = window_start(c.as_of, c.window_months)
+    dates = c.sales["date"]
+    inside = ((dates >= start) & (dates < c.as_of)).to_numpy(bool)
+    columns = [col for col in ("date", "client_id", "document_id") if col in c.sales.columns]
+    s = c.sales[columns][inside]
+    klass = _class_codes(s["client_id"], c.clients)
+    keep = klass >= 0
+    deal = deal_codes(s)
+    rank = _deal_rank(s, deal)
+    n = len(rank)
+    slot = pd.Categorical.from_codes(
+        klass[keep] * n + rank[deal[keep]], categories=pd.RangeIndex(len(CLASSES) * n)
+    )
+    amount = pd.Series(c.sales["amount"].array.take(np.flatnonzero(inside)[keep]))
+    sums = amount.groupby(slot, observed=False).sum().to_numpy()
+    positive = np.flatnonzero(sums > 0)  # a slot without lines sums to 0: not a deal
+    of_class = pd.Categorical.from_codes(positive // n, categories=pd.RangeIndex(len(CLASSES)))
+    avg = pd.Series(sums[positive]).groupby(of_class, observed=True).mean()
+    return pd.Series(avg.to_numpy(), index=[CLASSES[i] for i in avg.index], dtype=float)
+
+
+def _deal_rank(s: pd.DataFrame, deal: np.ndarray) -> np.ndarray:
+    """Per deal code, its rank among the deals in the order of their text key: the document, else
+    the client followed by the day (``YYYY-MM-DD``). The keys are built in Arrow once per deal, not per
+    line."""
+    n = int(deal.max(initial=-1)) + 1
+    one = np.zeros(n, dtype=np.int64)
+    one[deal] = np.arange(len(deal))  # a line of each deal (any: they share the key)
+    document = s["document_id"] if "document_id" in s.columns else pd.Series(None, index=s.index, dtype="str")
+    documented = document.notna().to_numpy(bool)[one]
+    doc_lines, loose_lines = one[documented], one[~documented]
+    doc_keys = pa.array(document.iloc[doc_lines].astype("str"), type=pa.large_string())
+    client = pa.array(s["client_id"].iloc[loose_lines].astype("str"), type=pa.large_string())
+    day = pc.strftime(pa.array(s["date"].iloc[loose_lines]), format="%Y-%m-%d")
+    glue = pa.scalar("", pa.large_string())
+    loose_keys = pc.binary_join_element_wise(client, pc.cast(day, pa.large_string()), glue)
+    keys = pa.concat_arrays([doc_keys, loose_keys])
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.concatenate([np.flatnonzero(documented), np.flatnonzero(~documented)])] = (
+        pc.rank(keys, tiebreaker="first").to_numpy() - 1
+    )
+    return rank
+
+
+def _class_codes(client_id: pd.Series, clients: pd.DataFrame) -> np.ndarray:
+    """Per line, the position in :data:`CLASSES` of its client's ``segment`` in ``clients`` (-1: another
+    class, no class, no client or a client not in the table), looked up once per distinct client."""
+    if isinstance(client_id.dtype, pd.CategoricalDtype):
+        line, uniques = client_id.cat.codes.to_numpy(np.int64), client_id.cat.categories
+    else:
+        line, uniques = pd.factorize(client_id)
+    row = pd.Index(clients["client_id"]).get_indexer(uniques)
+    klass = np.append(pd.Index(CLASSES).get_indexer(pd.Index(clients["segment"])), -1)
+    per_client = np.append(klass[row], -1)  # row -1 (not in the table) -> the appended -1
+    return per_client[line]  # line -1 (no client) -> the last entry, -1
 
 
 def _won_cycle_days(c: CheckInputs) -> pd.Series:

@@ -55,8 +55,10 @@ def active_managers(c: CheckInputs) -> list[str]:
         return sorted(m.loc[ok, "manager"].dropna().astype(str).unique())
     if nonempty(c.sales, "manager"):
         start = window_start(c.as_of, c.window_months)
-        s = c.sales[(c.sales["date"] >= start) & (c.sales["date"] < c.as_of)]
-        return sorted(s["manager"].dropna().astype(str).unique())
+        dates = c.sales["date"]
+        inside = ((dates >= start) & (dates < c.as_of)).to_numpy(bool)
+        distinct = pd.Series(c.sales["manager"][inside].unique())  # the text made once per manager
+        return sorted(distinct.dropna().astype(str).unique())
     return []
 
 
