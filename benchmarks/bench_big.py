@@ -5,6 +5,7 @@ Usage::
     .venv/bin/python benchmarks/bench_big.py --rows 1000000                 # every step, one round
     .venv/bin/python benchmarks/bench_big.py --rows 1000000 --rows 10000000 --only intake,validate
     .venv/bin/python benchmarks/bench_big.py --rows 10000000 --only intake1 --json /tmp/big.json
+    .venv/bin/python benchmarks/bench_big.py --rows 10000000 --only run,weekly --baseline /tmp/base
 
 The engagement is :mod:`bigexport`'s (the demo's 1C sales export at N lines, ~N/200 clients, three
 yearly files with one unreadable number cell, a clients register and managers), generated once under
@@ -28,7 +29,10 @@ burst of load from elsewhere on the machine hits both alike. The steps (``--only
   as exact fractions. The two sides' ABC classes are joined on client: the agreement share is printed.
 * **validate**, **run**, **weekly** — ``salesaudit validate F``, ``salesaudit run F`` (into
   ``F/output/``, where the weekly flash finds its plan) and ``salesaudit weekly F --out TMP``: the
-  whole command's wall time (imports and kernels included). No floor.
+  whole command's wall time (imports and kernels included). No floor; with ``--baseline DIR`` (a
+  checkout of an earlier version, e.g. ``git worktree add /tmp/base <commit>``) each command runs
+  with that version too (``PYTHONPATH=DIR``, its notebooks), alternating with this one, and the
+  ratio column is this version / the baseline.
 
 Seconds of intake and segment are the timed section inside the child (imports and untimed reads
 excluded); of the commands, the command's wall time. Peak RSS is of the **whole process tree** (the
@@ -214,13 +218,17 @@ def _tree_rss(proc) -> int:
     return total
 
 
-def measure(cmd: list[str]) -> dict:
-    """Run ``cmd``; its wall seconds, the peak RSS of its process tree (MB) and its last stdout line."""
+def measure(cmd: list[str], *, code: Path | None = None) -> dict:
+    """Run ``cmd``; its wall seconds, the peak RSS of its process tree (MB) and its last stdout line.
+    ``code``: a checkout whose ``salesaudit`` the command imports instead (``PYTHONPATH``)."""
     import psutil
 
+    env = {**os.environ, "PYTHONPATH": str(code)} if code else None
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, text=True)
+        proc = subprocess.Popen(
+            cmd, stdout=log, stderr=subprocess.STDOUT, cwd=code or ROOT, text=True, env=env
+        )
         watched, peak = psutil.Process(proc.pid), 0
         while proc.poll() is None:
             peak = max(peak, _tree_rss(watched))
@@ -280,19 +288,34 @@ def _agreement(ours: Path, floor: Path) -> float | None:
     return float((both["abc_class"] == both["abc_class_sql"]).mean())
 
 
-def _command(step: str, folder: Path, rounds: int, work: Path) -> dict:
-    runs = []
+def _command(step: str, folder: Path, rounds: int, work: Path, baseline: Path | None = None) -> dict:
+    """The command, ``rounds`` times; with a ``baseline`` checkout, that version's command before each."""
+    runs: dict[str, list[dict]] = {"ours": [], "baseline": []}
     for r in range(rounds):
-        cmd = [str(BIN / "salesaudit"), step, str(folder)]
-        if step == "weekly":
-            cmd += ["--out", str(work / f"weekly_{r}")]
-        got = measure(cmd)
-        runs.append(got)
-        state = "" if got["ok"] else " (FAILED)"
-        print(f"   {step}: {got['wall']:.1f} s, tree peak {got['peak_mb']:.0f} MB{state}", flush=True)
-    ok = [g for g in runs if g["ok"]] or runs
+        for side, code in (("baseline", baseline), ("ours", None)):
+            if side == "baseline" and baseline is None:
+                continue
+            cmd = [str(BIN / "python"), "-m", "salesaudit", step, str(folder)]
+            if step == "weekly":
+                cmd += ["--out", str(work / f"weekly_{side}_{r}")]
+            got = measure(cmd, code=code)
+            runs[side].append(got)
+            state = "" if got["ok"] else " (FAILED)"
+            print(
+                f"   {step} {side}: {got['wall']:.1f} s, tree peak {got['peak_mb']:.0f} MB{state}", flush=True
+            )
+    row = _best(runs["ours"])
+    if runs["baseline"]:
+        base = _best(runs["baseline"])
+        row |= {"floor": base["seconds"], "floor_peak_mb": base["peak_mb"], "floor_all": base["all"]}
+        row["floor_kind"] = "baseline"
+    return row
+
+
+def _best(runs: list[dict]) -> dict:
+    ok = [g for g in runs if g["ok"]]
     return {
-        "seconds": min(g["wall"] for g in ok) if any(g["ok"] for g in runs) else float("nan"),
+        "seconds": min(g["wall"] for g in ok) if ok else float("nan"),
         "peak_mb": max(g["peak_mb"] for g in runs),
         "all": [round(g["wall"], 1) for g in runs],
     }
@@ -302,7 +325,9 @@ def _command(step: str, folder: Path, rounds: int, work: Path) -> dict:
 # The table
 
 
-def bench(sizes: list[int], steps: list[str], rounds: int, folder: Path) -> dict:
+def bench(
+    sizes: list[int], steps: list[str], rounds: int, folder: Path, baseline: Path | None = None
+) -> dict:
     results: dict[int, dict] = {}
     for rows in sizes:
         made = big_engagement(rows, folder, one_file="intake1" in steps)
@@ -314,12 +339,12 @@ def bench(sizes: list[int], steps: list[str], rounds: int, folder: Path) -> dict
                 if step in ("intake", "intake1", "segment"):
                     results[rows][step] = _paired(step, target, rounds, Path(tmp))
                 else:
-                    results[rows][step] = _command(step, target, rounds, Path(tmp))
+                    results[rows][step] = _command(step, target, rounds, Path(tmp), baseline)
     return results
 
 
 def print_table(results: dict, load: str) -> None:
-    print(f"\nload: {load}")
+    print(f"\nload: {load}  (floor: DuckDB, or with --baseline the earlier version's command)")
     print(
         f"{'lines':>11} {'step':<9} {'salesaudit s':>12} {'floor s':>8} {'ratio':>7} {'peak RSS MB':>11}  notes"
     )
@@ -329,7 +354,8 @@ def print_table(results: dict, load: str) -> None:
             ratio = f"{r['seconds'] / floor:6.1f}x" if floor else "      -"
             notes = [f"rounds {r['all']}"]
             if floor:
-                notes.append(f"floor {r['floor_all']}, floor peak {r['floor_peak_mb']:.0f} MB")
+                kind = r.get("floor_kind", "floor")
+                notes.append(f"{kind} {r['floor_all']}, {kind} peak {r['floor_peak_mb']:.0f} MB")
             if "check" in r:
                 ours, theirs = r["check"]["salesaudit"], r["check"]["floor"]
                 notes.append(
@@ -359,6 +385,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout of an earlier version: its commands side by side"
+    )
     parser.add_argument("--child", nargs=4, metavar=("STEP", "SIDE", "FOLDER", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -369,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown steps {unknown}; known: {', '.join(ALL_STEPS)}")
     load = f"{os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}"
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), load {load}, rounds {args.rounds}")
-    results = bench(sorted(args.rows or [1_000_000]), steps, args.rounds, args.dir)
+    results = bench(sorted(args.rows or [1_000_000]), steps, args.rounds, args.dir, args.baseline)
     end_load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print_table(results, f"{load} at the start, {end_load} at the end")
     if args.json:
