@@ -48,11 +48,13 @@ from .canonical import Intake
 from .names import match_key, visible
 from .quality_sales import (
     QUALITY_COLUMNS,
+    LineCodes,
     analysed_period,
     data_gaps,
     example_at,
     finding,
     findings_frame,
+    present,
     round_amounts,
     top_client,
     zero_amounts,
@@ -133,10 +135,11 @@ def similar_names(names: pd.DataFrame, *, id_col: str = "client_id", name_col: s
     """
     # as text: a categorical's .map() keeps the category order, and the groups are sorted by key
     df = names[[id_col, name_col]].dropna().drop_duplicates().astype("str")
-    df = df.assign(key=df[name_col].map(normalise_name), form=df[name_col].map(legal_form))
+    df = df.assign(key=df[name_col].map(normalise_name))
     df = df[df["key"] != ""]
     ids = df.groupby("key")[id_col].nunique()
     df = df[df["key"].isin(ids[ids > 1].index)]
+    df = df.assign(form=df[name_col].map(legal_form))  # only of the names that share their key
     keep = []
     for _, part in df.groupby("key", sort=False):
         forms = part.groupby("form")[id_col].nunique()
@@ -222,16 +225,23 @@ def quality_checks(
     if rej is not None:
         rows += _rejected_findings(rej, share, lines=lines)
     if sales is not None and len(sales):
-        rows += _sales_findings(sales, share, outlier_factor, lines=lines)
-        rows += zero_amounts(sales, share, lines=lines)
-        rows += round_amounts(sales, share, settings=settings)
-        start, end = analysed_period(sales, as_of=as_of, window_months=window_months)
-        rows += data_gaps(sales, start=start, end=end, settings=settings)
-        rows += top_client(sales, start=start, end=end, settings=settings, clients=tables.get("clients"))
-        rows += _register_findings(sales, tables, share)
+        codes = LineCodes(sales)  # each text column coded once, for every check below
+        rows += _sales_findings(sales, share, outlier_factor, lines=lines, codes=codes)
+        rows += zero_amounts(sales, share, lines=lines) + round_amounts(sales, share, settings=settings)
+        rows += _period_findings(sales, tables, as_of, window_months, settings=settings, codes=codes)
+        rows += _register_findings(sales, tables, share, codes=codes)
     if names is not None and len(names):
         rows += _name_findings(names, share)
     return findings_frame([_graded(row, settings) for row in rows])
+
+
+def _period_findings(sales, tables, as_of, window_months: int, *, settings, codes: LineCodes) -> list[dict]:
+    """A gap and the top client, looked for in the analysed period."""
+    start, end = analysed_period(sales, as_of=as_of, window_months=window_months)
+    clients = tables.get("clients")
+    return data_gaps(sales, start=start, end=end, settings=settings) + top_client(
+        sales, start=start, end=end, settings=settings, clients=clients, codes=codes
+    )
 
 
 GRADED = frozenset({"zero_amount", "no_client", "no_manager", "round_amounts"})
@@ -283,119 +293,245 @@ def _canonical(frame: pd.DataFrame) -> list[str]:
 
 def _lines(check: str, sales: pd.DataFrame, mask, share, lines: int, **kw) -> dict:
     """A finding about the sales lines of ``mask``: counted, with their revenue and line shares."""
-    count = int(np.asarray(mask).sum())
+    mask = np.asarray(mask)
+    count = int(mask.sum())
     return finding(
         check,
         "sales",
         kw.pop("severity", "warning"),
         count,
-        share(sales["amount"][np.asarray(mask)]),
+        share(np.asarray(sales["amount"], dtype=float)[mask]),
         line_share=count / lines if lines else np.nan,
         **example_at(sales, mask, with_amount=kw.pop("with_amount", False)),
     )
 
 
-def _sales_findings(sales: pd.DataFrame, share, outlier_factor: float, *, lines: int) -> list[dict]:
+def _sales_findings(
+    sales: pd.DataFrame, share, outlier_factor: float, *, lines: int, codes: LineCodes | None = None
+) -> list[dict]:
+    codes = codes or LineCodes(sales)
     out = []
-    amount = sales["amount"]
+    amount = np.asarray(sales["amount"], dtype=float)
     if "manager" in sales:
         m = sales["manager"].isna().to_numpy()
         if m.any():
             out.append(_lines("no_manager", sales, m, share, lines))
-    cols = _canonical(sales)
-    # a line's content as one number, then as the position of that content among the distinct ones:
-    # duplicates within a file and across files are integer work (no frame of keys to group)
-    content = pd.factorize(pd.util.hash_pandas_object(sales[cols], index=False).to_numpy())[0]
-    file = sales["_file"].cat.codes.to_numpy() if "_file" in sales else np.zeros(len(sales), int)
-    files = int(file.max()) + 1 if len(file) else 1
-    within = pd.Series(content.astype(np.int64) * files + file).duplicated().to_numpy()
+    within, across = _duplicates(sales, codes)
     if within.any():
         out.append(_lines("duplicate_line", sales, within, share, lines))
-    if len(np.unique(file)) > 1:
-        first_file = np.full(int(content.max()) + 1, files, dtype=np.int64)
-        np.minimum.at(first_file, content, file)  # the first file each content appears in
-        across = (file != first_file[content]) & ~within
-        if across.any():
-            out.append(_lines("duplicate_across_files", sales, across, share, lines))
+    if across.any():
+        out.append(_lines("duplicate_across_files", sales, across, share, lines))
     if "document_id" in sales:
-        out += _document_findings(sales, share)
-    neg = (amount < 0).to_numpy()
+        out += _document_findings(sales, share, codes=codes)
+    neg = amount < 0
     if neg.any():
         out.append(_lines("returns", sales, neg, share, lines, severity="info", with_amount=True))
-    median = float(amount.abs().median())
+    size = np.abs(amount)
+    median = _median(size)
     if median > 0:
-        big = (amount.abs() > outlier_factor * median).to_numpy()
+        big = size > outlier_factor * median
         if big.any():
             out.append(_lines("outlier", sales, big, share, lines, with_amount=True))
     return out
 
 
-def _document_findings(sales: pd.DataFrame, share) -> list[dict]:
+def _median(values: np.ndarray) -> float:
+    """The median of the values that are not NaN (NaN when none), as pandas' ``Series.median``."""
+    known = ~np.isnan(values)
+    if not known.all():
+        values = values[known]
+    return float(np.median(values)) if len(values) else np.nan
+
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it mixes the columns without losing a bit
+
+
+def _duplicates(sales: pd.DataFrame, codes: LineCodes) -> tuple[np.ndarray, np.ndarray]:
+    """The duplicate lines (equal in every canonical column): repeats of an earlier line of their file,
+    and copies of a line first seen in an earlier file (module docstring)."""
+    n = len(sales)
+    within, across = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    at, group = _repeated(codes, _canonical(sales), n)
+    if not len(at):
+        return within, across
+    file = codes("_file")[0][at].astype(np.int64) if "_file" in sales else np.zeros(len(at), np.int64)
+    files = int(file.max()) + 2  # a code from -1 (no file) up
+    within[at] = pd.Series(group * files + file + 1, copy=False).duplicated().to_numpy()
+    first_file = np.full(int(group.max()) + 1, files, dtype=np.int64)
+    np.minimum.at(first_file, group, file)  # the first file each content appears in
+    across[at] = (file != first_file[group]) & ~within[at]
+    return within, across
+
+
+def _repeated(codes: LineCodes, columns: list[str], n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The lines whose content (every column of ``columns``) another line repeats, and their content
+    as a group number: a 64-bit fingerprint of each line finds the candidates, compared exactly."""
+    print_ = np.zeros(n, dtype=np.uint64)
+    for column in columns:
+        np.multiply(print_, _MIX, out=print_)
+        np.add(print_, codes.values(column), out=print_, dtype=np.uint64, casting="unsafe")
+    ordered = np.sort(print_)
+    twice = ordered[1:][ordered[1:] == ordered[:-1]]
+    if not len(twice):
+        return np.empty(0, dtype=np.intp), np.empty(0, dtype=np.int64)
+    at = np.flatnonzero(pd.Series(print_, copy=False).isin(twice).to_numpy())
+    group = pd.factorize(print_[at])[0].astype(np.int64)
+    first = np.flatnonzero(~pd.Series(group, copy=False).duplicated().to_numpy())  # group k first at first[k]
+    for column in columns:
+        values = codes.values(column)[at]
+        if (values != values[first][group]).any():  # two contents, one fingerprint: group exactly
+            return at, _exact_groups(codes, columns, at)
+    return at, group
+
+
+def _exact_groups(codes: LineCodes, columns: list[str], at: np.ndarray) -> np.ndarray:
+    """The lines ``at`` grouped by their content, column by column."""
+    group = np.zeros(len(at), dtype=np.int64)
+    for column in columns:
+        values, distinct = pd.factorize(codes.values(column)[at])
+        group = pd.factorize(group * len(distinct) + values)[0].astype(np.int64)
+    return group
+
+
+def _document_findings(sales: pd.DataFrame, share, *, codes: LineCodes | None = None) -> list[dict]:
     """Documents whose lines carry more than one date or more than one client (empty cells aside): their
     count, the revenue share of their lines, the first document number as the example."""
-    doc = pd.factorize(sales["document_id"])
-    codes, n = doc[0], len(doc[1])
-    has = codes >= 0
-    day = sales["date"].to_numpy(dtype="datetime64[ns]").astype(np.int64)
-    client = pd.factorize(sales["client_id"])[0]
-    varies = _varies(codes, day, has & ~pd.isna(sales["date"]).to_numpy(), n)
-    varies |= _varies(codes, client, has & (client >= 0), n)
+    codes = codes or LineCodes(sales)
+    doc, docs = codes("document_id")
+    n = len(docs)
+    client, day = codes("client_id")[0], codes.values("date")
+    dated = sales["date"].notna().to_numpy()
+    first = _run_starts(doc, day, client)  # a line repeating the one before adds no date nor client
+    if not first.all():
+        doc, client, day, dated = doc[first], client[first], day[first], dated[first]
+    has = doc >= 0
+    varies = _varies(doc, day, has & dated, n)
+    varies |= _varies(doc, client, has & (client >= 0), n)
     if not varies.any():
         return []
-    in_dup = has & varies[np.where(has, codes, 0)]
-    value = str(sorted(doc[1][varies])[0])
-    return [finding("duplicate_document", "sales", "warning", int(varies.sum()), share(sales["amount"][in_dup]),
+    doc = codes("document_id")[0]
+    in_dup = (doc >= 0) & varies[doc]  # a missing document (-1) reads the last one: set aside
+    value = str(min(docs[varies]))
+    amount = np.asarray(sales["amount"], dtype=float)
+    return [finding("duplicate_document", "sales", "warning", int(varies.sum()), share(amount[in_dup]),
                     value=value)]  # fmt: skip
 
 
 def _varies(groups: np.ndarray, values: np.ndarray, valid: np.ndarray, n: int) -> np.ndarray:
     """Per group 0..n-1: whether its ``valid`` values are not all one (min != max; no valid value: no)."""
-    lo = np.full(n, np.iinfo(np.int64).max)
-    hi = np.full(n, np.iinfo(np.int64).min)
-    np.minimum.at(lo, groups[valid], values[valid])
-    np.maximum.at(hi, groups[valid], values[valid])
+    if not valid.all():
+        groups, values = groups[valid], values[valid]
+    lo, hi = _spread(groups, values, n)
     return hi > lo
 
 
-def _register_findings(sales: pd.DataFrame, tables, share) -> list[dict]:
-    out = []
-    managers = tables.get("managers")
-    if managers is not None and "manager" in sales:
-        listed = set(managers["manager"].dropna())
-        sold = set(sales["manager"].dropna().unique())  # the distinct names, not one object per line
-        unknown = sorted(sold - listed)
-        if unknown:
-            revenue = share(sales.loc[sales["manager"].isin(unknown), "amount"])
-            out.append(
-                finding("manager_not_listed", "sales", "warning", len(unknown), revenue, value=unknown[0])
-            )
-        idle = sorted(listed - sold)
-        if idle:
-            out.append(finding("manager_without_sales", "managers", "info", len(idle), value=idle[0]))
+def _spread(groups: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per group 0..n-1 the least and the greatest of its values (int64; a group without a value:
+    the int64 maximum and minimum)."""
+    values = values.astype(np.int64, copy=False)  # ufunc.at of one type is the fast one
+    lo = np.full(n, np.iinfo(np.int64).max)
+    hi = np.full(n, np.iinfo(np.int64).min)
+    np.minimum.at(lo, groups, values)
+    np.maximum.at(hi, groups, values)
+    return lo, hi
+
+
+def _run_starts(*columns: np.ndarray) -> np.ndarray:
+    """Which lines differ from the line before them in one of ``columns`` (the first line does)."""
+    starts = np.ones(len(columns[0]), dtype=bool)
+    for column in columns:
+        starts[1:] &= column[1:] == column[:-1]
+    starts[1:] = ~starts[1:]
+    return starts
+
+
+def _register_findings(sales: pd.DataFrame, tables, share, *, codes: LineCodes | None = None) -> list[dict]:
+    codes = codes or LineCodes(sales)
+    amount = np.asarray(sales["amount"], dtype=float)
+    out = _manager_findings(sales, tables.get("managers"), share, codes, amount)
     clients = tables.get("clients")
-    name_col = "client_name" if "client_name" in sales else "client_id"
-    pairs = pd.DataFrame({"client_id": sales["client_id"], "name": sales[name_col]}).drop_duplicates()
+    pairs = _client_names(sales, codes)
     if clients is not None and "name" in clients:
         pairs = pd.concat([pairs, clients[["client_id", "name"]]], ignore_index=True)
     sim = similar_names(pairs)
+    client, ids = codes("client_id")
     if len(sim):
         first = sim["key"].iloc[0]
         example = " / ".join(sim.loc[sim["key"] == first, "name"].astype(str))
-        revenue = share(sales.loc[sales["client_id"].isin(sim["client_id"].unique()), "amount"])
+        similar = _lookup(_among(ids, sim["client_id"]), client)
         table = "clients" if clients is not None else "sales"
         out.append(
             finding(
-                "similar_client_names", table, "warning", int(sim["key"].nunique()), revenue, value=example
+                "similar_client_names", table, "warning", int(sim["key"].nunique()), share(amount[similar]),
+                value=example,
             )
-        )
+        )  # fmt: skip
     if clients is not None:
-        unknown_clients = ~sales["client_id"].isin(set(clients["client_id"].dropna()))
-        if unknown_clients.any():
-            count = int(sales.loc[unknown_clients, "client_id"].nunique())
-            revenue = share(sales.loc[unknown_clients, "amount"])
-            value = str(sales.loc[unknown_clients, "client_id"].iloc[0])
-            out.append(finding("client_not_in_register", "sales", "warning", count, revenue, value=value))
+        registered = _among(ids, clients["client_id"].dropna())
+        unknown = ~_lookup(registered, client)  # a line without a client is not in the register either
+        if unknown.any():
+            count = int((present(client[unknown], len(ids)) & ~registered).sum())
+            value = str(sales["client_id"].iloc[int(np.flatnonzero(unknown)[0])])
+            out.append(
+                finding(
+                    "client_not_in_register", "sales", "warning", count, share(amount[unknown]), value=value
+                )
+            )
     return out
+
+
+def _among(values: pd.Index, wanted) -> np.ndarray:
+    """Which of the distinct ``values`` are among ``wanted`` (``Index.isin``, by a hash look-up)."""
+    return pd.Index(wanted).unique().get_indexer(values) >= 0
+
+
+def _lookup(table: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """``table[code]`` for each code, False for a missing value (-1)."""
+    return np.append(np.asarray(table, dtype=bool), False)[codes]
+
+
+def _manager_findings(
+    sales: pd.DataFrame, managers, share, codes: LineCodes, amount: np.ndarray
+) -> list[dict]:
+    """Managers with sales but not in the managers table, and listed managers without a sale."""
+    if managers is None or "manager" not in sales:
+        return []
+    out = []
+    listed = set(managers["manager"].dropna())
+    manager, names = codes("manager")
+    sold = set(names[present(manager, len(names))])  # the distinct names, not one object per line
+    unknown = sorted(sold - listed)
+    if unknown:
+        revenue = share(amount[_lookup(_among(names, unknown), manager)])
+        out.append(finding("manager_not_listed", "sales", "warning", len(unknown), revenue, value=unknown[0]))
+    idle = sorted(listed - sold)
+    if idle:
+        out.append(finding("manager_without_sales", "managers", "info", len(idle), value=idle[0]))
+    return out
+
+
+def _client_names(sales: pd.DataFrame, codes: LineCodes) -> pd.DataFrame:
+    """The distinct (``client_id``, ``name``) pairs of the sales lines, each client's names in the order
+    they first appear (the order :func:`similar_names` keeps a spelling by); lines missing either aside."""
+    client, ids = codes("client_id")
+    if "client_name" not in sales:
+        used = np.flatnonzero(present(client, len(ids)))
+        return pd.DataFrame({"client_id": ids[used], "name": ids[used]})
+    name, names = codes("client_name")
+    known = (client >= 0) & (name >= 0)
+    if not known.all():
+        client, name = client[known], name[known]
+    first = _run_starts(client, name)  # a line repeating the one before adds no pair (an invoice's
+    # lines usually follow one another): only the first line of each run is looked at
+    client, name = client[first].astype(np.int64), name[first].astype(np.int64)
+    lo, hi = _spread(client, name, len(ids))
+    one = np.flatnonzero(lo == hi)  # clients written one way: their one name
+    several = (lo < hi)[client]  # the lines of clients written several ways, whose order matters
+    width = len(names)
+    pair = pd.unique(client[several] * width + name[several]) if several.any() else np.empty(0, np.int64)
+    client_of = np.concatenate([one, pair // max(width, 1)])
+    name_of = np.concatenate([lo[one], pair % max(width, 1)])
+    return pd.DataFrame({"client_id": ids[client_of], "name": names[name_of]})
 
 
 def _name_findings(names: pd.DataFrame, share) -> list[dict]:

@@ -17,12 +17,19 @@ Conventions (thresholds: :class:`salesaudit.engine.config.QualitySettings`)
 * **Round amounts**: non-zero amounts that are multiples of ``round_unit`` (of ``10 × round_unit``
   from ``100 × round_unit`` on) on at least ``round_share`` of at least ``round_min_lines`` non-zero
   lines; ``line_share`` is of the non-zero lines.
+
+Lines as integers (:class:`LineCodes`): every check works on each column as integers, coded once per
+call — a categorical's codes, an Arrow text column dictionary-encoded by pyarrow, dates and numbers as
+their int64 bits — never on one Python string per line. Two lines are equal in a column when their
+integers are (a missing value is one value; ``-0.0`` and ``0.0`` are two amounts, as their bits are).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..engine.config import QualitySettings
 from ..frames import analysis_window
@@ -44,6 +51,97 @@ QUALITY_COLUMNS = [
 periods), the share of revenue and of the sales lines affected, an example as data (``file``,
 ``row``, ``value``, ``amount``) and ``detail``: the rule's parameter in no language (a rejection
 reason's detail, the gap's minimum days, the round unit, ``<table>:<rows>`` of a unified name)."""
+
+
+def codes_of(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each value of ``column`` as the position of its distinct value, and the distinct values.
+
+    A categorical gives its codes and categories (unused ones included); an Arrow text column is
+    dictionary-encoded by pyarrow; any other column is factorised. A missing value is coded ``-1``.
+    The codes keep their small integer type (a categorical's ``int8`` / ``int16``).
+
+    Examples
+    --------
+    >>> codes, values = codes_of(pd.Series(["b", None, "a", "b"], dtype="str"))
+    >>> codes.tolist(), values.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    if isinstance(column.array, pd.arrays.ArrowExtensionArray):
+        text = pa.array(column.array)
+        if isinstance(text, pa.ChunkedArray):  # one array: encoding chunks repeats the dictionary in each
+            text = text.combine_chunks()
+        if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
+            coded = pc.dictionary_encode(text)
+            codes = pc.fill_null(coded.indices, -1).to_numpy()
+            return codes, pd.Index(pd.array(coded.dictionary, dtype=column.dtype))
+    codes, values = pd.factorize(column)
+    return codes, pd.Index(values)
+
+
+def line_values(column: pd.Series, codes: tuple[np.ndarray, pd.Index] | None = None) -> np.ndarray:
+    """``column`` as integers, equal where its values are: dates and numbers as their bits (NaT, NaN:
+    one value; no copy), anything else as the codes of :func:`codes_of` (or of ``codes``).
+
+    Examples
+    --------
+    >>> line_values(pd.Series([1.5, -0.0, 0.0])).tolist() == [4609434218613702656, -2**63, 0]
+    True
+    """
+    if isinstance(column.dtype, np.dtype) and column.dtype.kind in "fmMiub":
+        values = column.to_numpy()
+        return values.view(f"i{values.dtype.itemsize}") if values.dtype.kind in "fmM" else values
+    return (codes or codes_of(column))[0]
+
+
+class LineCodes:
+    """The sales lines' columns as :func:`codes_of` and :func:`line_values`, each text column coded once.
+
+    Examples
+    --------
+    >>> codes = LineCodes(pd.DataFrame({"client_id": pd.Categorical(["B", "A", "B"])}))
+    >>> codes("client_id")[0].tolist(), codes("client_id")[1].tolist()
+    ([1, 0, 1], ['A', 'B'])
+    >>> codes.first("client_id", np.array([False, True, True]))
+    'A'
+    """
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
+
+    def __call__(self, column: str) -> tuple[np.ndarray, pd.Index]:
+        """The column's codes and distinct values (:func:`codes_of`)."""
+        if column not in self._codes:
+            self._codes[column] = codes_of(self.frame[column])
+        return self._codes[column]
+
+    def values(self, column: str) -> np.ndarray:
+        """The column as integers, equal where its values are (:func:`line_values`)."""
+        col = self.frame[column]
+        if isinstance(col.dtype, np.dtype) and col.dtype.kind in "fmMiub":
+            return line_values(col)
+        return self(column)[0]
+
+    def first(self, column: str, mask: np.ndarray):
+        """The value of the first line of ``mask`` with a value in ``column``; None when none."""
+        codes, values = self(column)
+        known = np.flatnonzero(np.asarray(mask) & (codes >= 0))
+        return values[codes[known[0]]] if len(known) else None
+
+
+def present(codes: np.ndarray, n: int) -> np.ndarray:
+    """Which of the codes ``0 .. n-1`` occur in ``codes`` (``-1``, missing, aside).
+
+    Examples
+    --------
+    >>> present(np.array([2, -1, 2, 0]), 4).tolist()
+    [True, False, True, False]
+    """
+    seen = np.zeros(n + 1, dtype=bool)
+    seen[codes] = True  # -1 marks the extra last slot
+    return seen[:n]
 
 
 def finding(
@@ -144,8 +242,11 @@ def gaps(dates: pd.Series, *, start, end, min_days: int) -> list[tuple[pd.Timest
     """
     first = np.datetime64(pd.Timestamp(start).date(), "D")
     last = np.datetime64(pd.Timestamp(end).date(), "D")
-    days = np.unique(pd.to_datetime(dates).to_numpy().astype("datetime64[D]"))
-    days = days[(days >= first) & (days <= last)]
+    day = pd.to_datetime(dates).to_numpy().astype("datetime64[D]").view(np.int64)
+    day = day[(day >= first.astype(np.int64)) & (day <= last.astype(np.int64))] - first.astype(np.int64)
+    seen = np.zeros(max(int((last - first).astype(np.int64)) + 1, 0), dtype=bool)
+    seen[day] = True  # the days with a line, in order, each once
+    days = first + np.flatnonzero(seen)
     edges = np.concatenate([[first - 1], days, [last + 1]])
     empty = np.diff(edges).astype(np.int64) - 1
     return [
@@ -178,14 +279,28 @@ def data_gaps(sales: pd.DataFrame, *, start, end, settings: QualitySettings) -> 
 
 
 def top_client(
-    sales: pd.DataFrame, *, start, end, settings: QualitySettings, clients: pd.DataFrame | None = None
+    sales: pd.DataFrame,
+    *,
+    start,
+    end,
+    settings: QualitySettings,
+    clients: pd.DataFrame | None = None,
+    codes: LineCodes | None = None,
 ) -> list[dict]:
-    """The client above ``top_client_share`` of the period's net revenue, named."""
+    """The client above ``top_client_share`` of the period's net revenue, named; ``codes``: the sales
+    lines' :class:`LineCodes` when already made."""
+    codes = codes or LineCodes(sales)
     dates = pd.to_datetime(sales["date"])
-    inside = sales[(dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))]
-    if not len(inside):
+    inside = ((dates >= pd.Timestamp(start)) & (dates <= pd.Timestamp(end))).to_numpy()
+    if not inside.any():
         return []
-    net = inside.groupby("client_id", observed=True, sort=True)["amount"].sum()
+    client, ids = codes("client_id")
+    keep = inside & (client >= 0)
+    # summed per client code as a groupby of the client column sums (in line order), then in its order
+    net = pd.Series(sales["amount"].array[keep], copy=False).groupby(client[keep], sort=True).sum()
+    net.index = ids[net.index.to_numpy()]
+    if not isinstance(sales["client_id"].dtype, pd.CategoricalDtype):
+        net = net.sort_index()
     revenue = float(net[net > 0].sum())
     if revenue <= 0:
         return []
@@ -193,7 +308,7 @@ def top_client(
     top_share = float(net.max()) / revenue
     if top_share <= settings.top_client_share:
         return []
-    lines = (inside["client_id"] == top).to_numpy()
+    lines = inside & (client == ids.get_loc(top))
     return [
         finding(
             "top_client",
@@ -201,18 +316,18 @@ def top_client(
             "warning",
             int(lines.sum()),
             top_share,
-            value=_name_of(top, inside[lines], clients),
+            value=_name_of(top, lines, codes, clients),
             detail=str(top),
         )
     ]
 
 
-def _name_of(client_id, lines: pd.DataFrame, clients: pd.DataFrame | None) -> str:
+def _name_of(client_id, lines: np.ndarray, codes: LineCodes, clients: pd.DataFrame | None) -> str:
     """The client's name as the client wrote it: on its sales lines, else in the register, else its id."""
-    if "client_name" in lines:
-        names = lines["client_name"].dropna().astype(str)
-        if len(names):
-            return names.iloc[0]
+    if "client_name" in codes.frame:
+        name = codes.first("client_name", lines)
+        if name is not None:
+            return str(name)
     if clients is not None and "name" in clients:
         names = clients.loc[clients["client_id"] == client_id, "name"].dropna().astype(str)
         if len(names):
@@ -224,14 +339,19 @@ def round_amounts(sales: pd.DataFrame, share, *, settings: QualitySettings) -> l
     """Amounts that are (nearly) all round numbers: plans typed in as facts?"""
     amount = sales["amount"].to_numpy(dtype=float)
     size = np.abs(amount)
-    nonzero = np.isfinite(size) & (size > 0)
-    if int(nonzero.sum()) < settings.round_min_lines:
+    nonzero = np.isfinite(size)
+    nonzero &= size > 0
+    lines = int(np.count_nonzero(nonzero))
+    if lines < settings.round_min_lines:
         return []
     unit = float(settings.round_unit)
     step = np.where(size >= 100 * unit, 10 * unit, unit)
     rest = np.mod(size, step)
-    round_ = nonzero & ((rest < 0.005) | (step - rest < 0.005))
-    line_share = int(round_.sum()) / int(nonzero.sum())
+    round_ = rest < 0.005
+    round_ |= np.subtract(step, rest, out=step) < 0.005  # in place: one array less of 8 bytes a line
+    round_ &= nonzero
+    count = int(np.count_nonzero(round_))
+    line_share = count / lines
     if line_share < settings.round_share:
         return []
     return [
@@ -239,7 +359,7 @@ def round_amounts(sales: pd.DataFrame, share, *, settings: QualitySettings) -> l
             "round_amounts",
             "sales",
             "warning",
-            int(round_.sum()),
+            count,
             share(amount[round_]),
             line_share=line_share,
             detail=f"{unit:g}",
