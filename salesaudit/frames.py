@@ -8,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .exceptions import ConfigError, DataError
 
@@ -88,9 +90,36 @@ def day_numbers(dates: pd.Series, *, table: str) -> np.ndarray:
     return days.astype(np.int64)
 
 
+def coded(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """Each value of ``column`` as the position of its distinct value, and the distinct values: the
+    one way every stage turns a text column into integers, never a Python object per line.
+
+    A categorical gives its codes and categories (unused ones included); an Arrow text column is
+    dictionary-encoded by pyarrow; any other column is factorised. A missing value is coded ``-1``.
+    The codes keep their small integer type (a categorical's ``int8`` / ``int16``).
+
+    Examples
+    --------
+    >>> codes, values = coded(pd.Series(["b", None, "a", "b"], dtype="str"))
+    >>> codes.tolist(), values.tolist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        return column.cat.codes.to_numpy(), column.cat.categories
+    if isinstance(column.array, pd.arrays.ArrowExtensionArray):
+        text = pa.array(column.array)
+        if isinstance(text, pa.ChunkedArray):  # one array: encoding chunks repeats the dictionary in each
+            text = text.combine_chunks()
+        if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
+            encoded = pc.dictionary_encode(text)
+            codes = pc.fill_null(encoded.indices, -1).to_numpy()
+            return codes, pd.Index(pd.array(encoded.dictionary, dtype=column.dtype))
+    codes, values = pd.factorize(column)
+    return codes, pd.Index(values)
+
+
 def codes(values: pd.Series) -> np.ndarray:
-    """One integer per value, equal exactly when the values are (missing: -1), without a Python object
-    per row: a categorical's codes as they are, any other column factorised once.
+    """The codes of :func:`coded` as int64 (missing: -1), for arithmetic on them.
 
     Examples
     --------
@@ -99,9 +128,7 @@ def codes(values: pd.Series) -> np.ndarray:
     >>> codes(pd.Series(["b", "a", "b"], dtype="category")).tolist()
     [1, 0, 1]
     """
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(np.int64)
-    return pd.factorize(values)[0].astype(np.int64, copy=False)
+    return coded(values)[0].astype(np.int64, copy=False)
 
 
 def deal_codes(sales: pd.DataFrame) -> np.ndarray:

@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..frames import deal_codes
+from ..frames import coded, deal_codes
 from .claims import judged
 from .rules import CheckInputs, Reading, level_low, nonempty, window_start
 
@@ -203,10 +203,7 @@ def _deal_rank(s: pd.DataFrame, deal: np.ndarray) -> np.ndarray:
 def _class_codes(client_id: pd.Series, clients: pd.DataFrame) -> np.ndarray:
     """Per line, the position in :data:`CLASSES` of its client's ``segment`` in ``clients`` (-1: another
     class, no class, no client or a client not in the table), looked up once per distinct client."""
-    if isinstance(client_id.dtype, pd.CategoricalDtype):
-        line, uniques = client_id.cat.codes.to_numpy(np.int64), client_id.cat.categories
-    else:
-        line, uniques = pd.factorize(client_id)
+    line, uniques = coded(client_id)
     row = pd.Index(clients["client_id"]).get_indexer(uniques)
     klass = np.append(pd.Index(CLASSES).get_indexer(pd.Index(clients["segment"])), -1)
     per_client = np.append(klass[row], -1)  # row -1 (not in the table) -> the appended -1

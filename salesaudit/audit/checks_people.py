@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..frames import coded
 from .claims import judged
 from .rules import CheckInputs, Reading, nonempty, warned_months, worst
 
@@ -68,11 +69,7 @@ def _monthly_sales(sales: pd.DataFrame, *, before: pd.Timestamp) -> pd.Series:
     without one left out) and calendar month period, for every manager of the column and every month
     from the first such line's to the last's (0 without sales). Grouped on integer codes: the text of
     each distinct manager and the month of each distinct day are made once, not once per line."""
-    manager = sales["manager"]
-    if isinstance(manager.dtype, pd.CategoricalDtype):
-        line, uniques = manager.cat.codes.to_numpy(np.int64), manager.cat.categories
-    else:
-        line, uniques = pd.factorize(manager)
+    line, uniques = coded(sales["manager"])
     name_of, names = pd.factorize(pd.Series(uniques, dtype=object).astype(str))  # one per distinct text
     who = np.append(name_of, -1)[line]  # no manager -> -1
     keep = (sales["date"] < before).to_numpy(bool) & (who >= 0)

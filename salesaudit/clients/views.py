@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..frames import positive_int
+from ..frames import coded, positive_int
 from .abc import CLASSES
 from .arrays import require_columns, sales_lines
 from .xyz import XYZ_CLASSES
@@ -224,14 +224,6 @@ def growth_candidates(clients_table: pd.DataFrame, *, max_share_of_wallet: float
     return out[[*_LIST_COLUMNS, "segment", "target_class", *cols[4:]]]
 
 
-def _coded(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """Each line's value as a code (-1: missing) and the values the codes name (as objects)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        return values.cat.codes.to_numpy(np.int64), values.cat.categories.to_numpy(dtype=object)
-    code, distinct = pd.factorize(values)
-    return code.astype(np.int64, copy=False), np.asarray(distinct, dtype=object)
-
-
 def _sorted(rows: pd.DataFrame, by: str) -> pd.DataFrame:
     return rows.sort_values([by, "client_id"], ascending=[False, True]).reset_index(drop=True)
 
@@ -273,7 +265,8 @@ def shared_clients(
     if "manager" not in sales.columns:
         return pd.DataFrame({c: [] for c in columns})
     inside = lines.window(0)
-    manager, names = _coded(sales["manager"])
+    manager, names = coded(sales["manager"])
+    names = names.to_numpy(dtype=object)
     manager = manager[lines.rows[inside]]
     sold = manager >= 0  # a line without a manager is no one's
     # summed per client and manager on codes first: the names are looked up per pair, not per line

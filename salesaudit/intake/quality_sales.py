@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..engine.config import QualitySettings
-from ..frames import analysis_window
+from ..frames import analysis_window, coded
 
 QUALITY_COLUMNS = [
     "check",
@@ -53,36 +51,9 @@ periods), the share of revenue and of the sales lines affected, an example as da
 reason's detail, the gap's minimum days, the round unit, ``<table>:<rows>`` of a unified name)."""
 
 
-def codes_of(column: pd.Series) -> tuple[np.ndarray, pd.Index]:
-    """Each value of ``column`` as the position of its distinct value, and the distinct values.
-
-    A categorical gives its codes and categories (unused ones included); an Arrow text column is
-    dictionary-encoded by pyarrow; any other column is factorised. A missing value is coded ``-1``.
-    The codes keep their small integer type (a categorical's ``int8`` / ``int16``).
-
-    Examples
-    --------
-    >>> codes, values = codes_of(pd.Series(["b", None, "a", "b"], dtype="str"))
-    >>> codes.tolist(), values.tolist()
-    ([0, -1, 1, 0], ['b', 'a'])
-    """
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        return column.cat.codes.to_numpy(), column.cat.categories
-    if isinstance(column.array, pd.arrays.ArrowExtensionArray):
-        text = pa.array(column.array)
-        if isinstance(text, pa.ChunkedArray):  # one array: encoding chunks repeats the dictionary in each
-            text = text.combine_chunks()
-        if pa.types.is_string(text.type) or pa.types.is_large_string(text.type):
-            coded = pc.dictionary_encode(text)
-            codes = pc.fill_null(coded.indices, -1).to_numpy()
-            return codes, pd.Index(pd.array(coded.dictionary, dtype=column.dtype))
-    codes, values = pd.factorize(column)
-    return codes, pd.Index(values)
-
-
 def line_values(column: pd.Series, codes: tuple[np.ndarray, pd.Index] | None = None) -> np.ndarray:
     """``column`` as integers, equal where its values are: dates and numbers as their bits (NaT, NaN:
-    one value; no copy), anything else as the codes of :func:`codes_of` (or of ``codes``).
+    one value; no copy), anything else as the codes of :func:`salesaudit.frames.coded` (or of ``codes``).
 
     Examples
     --------
@@ -92,11 +63,11 @@ def line_values(column: pd.Series, codes: tuple[np.ndarray, pd.Index] | None = N
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "fmMiub":
         values = column.to_numpy()
         return values.view(f"i{values.dtype.itemsize}") if values.dtype.kind in "fmM" else values
-    return (codes or codes_of(column))[0]
+    return (codes or coded(column))[0]
 
 
 class LineCodes:
-    """The sales lines' columns as :func:`codes_of` and :func:`line_values`, each text column coded once.
+    """The sales lines' columns as :func:`salesaudit.frames.coded` and :func:`line_values`, each text column coded once.
 
     Examples
     --------
@@ -112,9 +83,9 @@ class LineCodes:
         self._codes: dict[str, tuple[np.ndarray, pd.Index]] = {}
 
     def __call__(self, column: str) -> tuple[np.ndarray, pd.Index]:
-        """The column's codes and distinct values (:func:`codes_of`)."""
+        """The column's codes and distinct values (:func:`salesaudit.frames.coded`)."""
         if column not in self._codes:
-            self._codes[column] = codes_of(self.frame[column])
+            self._codes[column] = coded(self.frame[column])
         return self._codes[column]
 
     def values(self, column: str) -> np.ndarray:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import ConfigError
-from ..frames import codes, deal_codes, require, resolve_as_of, sales_window
+from ..frames import coded, deal_codes, require, resolve_as_of, sales_window
 from ..weekly.pipeline import classify_deals
 from ..weekly.tracking import ACTIVITY_TYPES as _TYPE_TO_NORM
 
@@ -249,13 +249,10 @@ def _manager_labels(window: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     once and makes text of its distinct values only, never a string per line."""
     if "manager" not in window.columns:
         return np.zeros(len(window), np.int64), pd.Index([""])
-    column = window["manager"]
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        line, distinct = codes(column), pd.Series(column.cat.categories)
-    else:
-        found, uniques = pd.factorize(column)
-        line, distinct = found.astype(np.int64, copy=False), pd.Series(uniques)
-    text = np.append(distinct.astype("str").fillna("").to_numpy(object), "")  # the last: missing (-1)
+    line, distinct = coded(window["manager"])
+    text = np.append(
+        pd.Series(distinct).astype("str").fillna("").to_numpy(object), ""
+    )  # the last: missing (-1)
     merged, labels = pd.factorize(text)
     return merged[line], pd.Index(labels)
 

@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..exceptions import DataError
+from ..frames import coded
 from .inputs import NORM_COLUMNS
 
 RULES: tuple[str, ...] = ("runrate", "two_weeks", "chance", "coverage", "activity", "silent_client")
@@ -176,10 +177,7 @@ def _order_days(sales: pd.DataFrame, *, ids: pd.Series, day: pd.Timestamp) -> pd
 def _client_codes(values: pd.Series, ids: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each line's client as a number: the position of its client (as text) in the distinct ``ids``,
     -1 for a client not among them or none; and those distinct ids, the numbers' names."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, distinct = values.cat.codes.to_numpy(np.int64), values.cat.categories
-    else:
-        codes, distinct = pd.factorize(values)
+    codes, distinct = coded(values)
     names = pd.unique(ids.to_numpy())
     where = pd.Index(names).get_indexer(pd.Series(distinct).astype("str").to_numpy())
     lookup = np.append(where, -1)  # code -1 (no client) looks up the last entry

@@ -9,9 +9,10 @@ import pyarrow as pa
 import pytest
 
 from salesaudit.engine.config import QualitySettings
+from salesaudit.frames import coded as codes_of
 from salesaudit.intake import quality
 from salesaudit.intake.quality import quality_checks
-from salesaudit.intake.quality_sales import LineCodes, codes_of, gaps, line_values, present, top_client
+from salesaudit.intake.quality_sales import LineCodes, gaps, line_values, present, top_client
 
 TEXT = ["client_id", "manager", "document_id", "client_name"]
 
