@@ -11,6 +11,7 @@ even loopback (a test checks the kernel's sockets).
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -119,6 +120,21 @@ def start_kernel(folder: Path, name: str, *, cwd: Path | None = None, warm: bool
     return km
 
 
+def stop_kernel(km: KernelManager) -> None:
+    """Kill a kernel at once and remove its connection files.
+
+    Not ``shutdown_kernel(now=True)`` alone: jupyter_client interrupts the kernel (SIGINT) before it
+    kills it, and a kernel still booting (a run whose intake fails in its first second) prints the
+    ``KeyboardInterrupt``'s traceback into the consultant's terminal when the kill comes late, as on a
+    loaded machine. Killed first, it prints nothing."""
+    try:
+        if km.has_kernel:
+            km.signal_kernel(getattr(signal, "SIGKILL", signal.SIGTERM))
+        km.shutdown_kernel(now=True)
+    except Exception:  # already gone
+        pass
+
+
 def forget() -> None:
     """What a kernel does before it waits in a :mod:`.pool` for the next run (after ``%reset -f``): drop
     the sessions the run's stages shared (:func:`salesaudit.engine.session.forget_sessions`), close any
@@ -153,7 +169,7 @@ def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
             yield kms
         except BaseException:
             for km in kms:
-                km.shutdown_kernel(now=True)
+                stop_kernel(km)
             raise
         pool.give_back(kms, cwd, warm=warm)
         return
@@ -166,4 +182,4 @@ def local_kernels(n: int = 1, cwd: Path | None = None, *, warm: bool = True):
             yield kms
         finally:
             for km in kms:
-                km.shutdown_kernel(now=True)
+                stop_kernel(km)

@@ -32,6 +32,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from .kernel import stop_kernel
+
 IDLE_KERNELS = 2
 """Kernels kept waiting between runs (one per core of the machines the playbook is measured on)."""
 
@@ -80,20 +82,20 @@ class KernelPool:
         key = (str(cwd) if cwd else None, warm)
         for km in kms:
             if not (km.is_alive() and _forget(km)):
-                _shutdown(km)
+                stop_kernel(km)
                 continue
             with self._lock:
                 self._idle.append((key, km))
                 evicted = self._idle[:-IDLE_KERNELS]
                 del self._idle[:-IDLE_KERNELS]
             for _, old in evicted:
-                _shutdown(old)
+                stop_kernel(old)
 
     def close(self) -> None:
         with self._lock:
             idle, self._idle = self._idle, []
         for _, km in idle:
-            _shutdown(km)
+            stop_kernel(km)
         self._tmp.cleanup()
 
 
@@ -111,13 +113,6 @@ def _forget(km, timeout: float = 60) -> bool:
         return False
     finally:
         kc.stop_channels()
-
-
-def _shutdown(km) -> None:
-    try:
-        km.shutdown_kernel(now=True)
-    except Exception:  # already gone
-        pass
 
 
 _LOCAL = threading.local()

@@ -477,13 +477,13 @@ def _read_intake(
 
 def _affordable(kms: Sequence, intake, progress: Callable[[str], None]) -> Sequence:
     """The kernels there is free memory for, each holding a copy of the data; the others shut down."""
-    from .kernel import affordable_kernels
+    from .kernel import affordable_kernels, stop_kernel
 
     data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
     keep = affordable_kernels(len(kms), data_bytes=data_bytes)
     if keep < len(kms):
         for km in kms[keep:]:  # not enough free memory for a copy of the data in each kernel
-            km.shutdown_kernel(now=True)
+            stop_kernel(km)
         kms = kms[:keep]
         progress(f"memory: {keep} kernel(s) for {data_bytes / 2**20:.0f} MB of tables")
     return kms

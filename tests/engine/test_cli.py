@@ -33,6 +33,34 @@ def test_missing_mapped_column_is_exit_1_with_file_and_column(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+LATE_KILL = """
+import asyncio, sys, time
+from jupyter_client.manager import KernelManager
+from salesaudit.engine.kernel import local_kernels
+
+kill = KernelManager._async_kill_kernel
+
+async def late(self, restart=False):  # a loaded machine: the kill comes half a second after the interrupt
+    await asyncio.sleep(0.5)
+    await kill(self, restart)
+
+KernelManager._async_kill_kernel = late
+with local_kernels(2):
+    time.sleep(float(sys.argv[1]))  # the kernels are still importing when the run gives up
+"""
+
+
+@pytest.mark.parametrize("after", [0.05, 0.2])
+def test_kernels_stopped_while_booting_print_no_traceback(after):
+    """A run whose intake fails in its first second stops kernels that are still booting: they are
+    killed, not interrupted first (an interrupted kernel prints KeyboardInterrupt's traceback)."""
+    result = subprocess.run(
+        [sys.executable, "-c", LATE_KILL, str(after)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "KeyboardInterrupt" not in result.stderr
+
+
 def test_unparseable_date_format_is_exit_1(tmp_path):
     sales = "date,client,amount\n01/02/2026,A,1\n03/04/2026,B,2\n"
     text = TINY_YAML.replace(
