@@ -74,11 +74,13 @@ WARM = '--IPKernelApp.exec_lines=__import__("salesaudit.engine.kernel").engine.k
 
 KERNEL_BASE_MEMORY = 400 * 2**20
 """Bytes a warmed kernel takes before it loads any client data (measured: about 190 MB; doubled)."""
-KERNEL_DATA_FACTOR = 8
+KERNEL_DATA_FACTOR = 4
 """A kernel's memory per byte of the canonical tables it loads: the tables, their derived frames and
-the stages' intermediate results. On the demo (12.5 MB of tables, kernels peaking at 342 MB) it comes
-to about 12, but much of that is charts and buffers that do not grow with the data: 8 is an assumption
-for large exports, not a measurement."""
+the stages' intermediate results. Measured on the 10-million-line benchmark (``benchmarks/bigexport.py``:
+0.69 GB of tables) each kernel peaks at 2.0-2.2 GB, of which a warm kernel is 0.27 GB: about 2.8 per
+byte once the Parquet reader's buffers go back to the system (:func:`.memory.trim_memory`); 4 leaves room
+for a shape that needs more. (On the demo, 12.5 MB of tables, the factor is about 12, but that is charts
+and buffers that do not grow with the data: :data:`KERNEL_BASE_MEMORY` covers them.)"""
 
 
 def affordable_kernels(n: int, *, data_bytes: int, available: int | None = None) -> int:
@@ -138,16 +140,15 @@ def stop_kernel(km: KernelManager) -> None:
 def forget() -> None:
     """What a kernel does before it waits in a :mod:`.pool` for the next run (after ``%reset -f``): drop
     the sessions the run's stages shared (:func:`salesaudit.engine.session.forget_sessions`), close any
-    figure left open and collect the garbage."""
-    import gc
-
+    figure left open and give the memory back (:func:`.memory.trim_memory`)."""
     import matplotlib.pyplot as plt
 
     from . import session
+    from .memory import trim_memory
 
     session.forget_sessions()
     plt.close("all")
-    gc.collect()
+    trim_memory()
 
 
 @contextmanager

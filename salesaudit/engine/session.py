@@ -246,7 +246,10 @@ def open_engagement(engagement: str | Path = DEMO, *, run_dir: str | Path | None
     if key in _CACHE:
         return _CACHE[key]
     if run is not None and (run / "intake" / "accounting.parquet").is_file():
+        from .memory import trim_memory
+
         intake = load_intake(run / "intake")
+        trim_memory()  # the Parquet reader's buffers: 10M lines, 0.75 GB of a kernel's 1.75 GB
     else:  # ad-hoc use: read the client's files (intake is imported only then: pandera is slow to load)
         from ..intake.canonical import read_engagement
 
