@@ -78,7 +78,7 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
             or pd.api.types.is_string_dtype(series)
         ):
             continue
-        hit = _formula_like(series)
+        hit = formula_like(series)
         if len(hit):
             values = series.astype(object).to_numpy(copy=True)
             values[hit] = [QUOTE + v for v in values[hit]]
@@ -87,9 +87,15 @@ def neutralise_frame(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _formula_like(series: pd.Series) -> np.ndarray:
+def formula_like(series: pd.Series) -> np.ndarray:
     """Positions of the cells :func:`needs_neutralising` flags; each distinct value is looked at once
-    (a column of unhashable values, cell by cell)."""
+    (a column of unhashable values, cell by cell).
+
+    Examples
+    --------
+    >>> formula_like(pd.Series(["=1+1", "ok", None, "=1+1", " @x"])).tolist()
+    [0, 3, 4]
+    """
     try:
         codes, distinct = pd.factorize(series)
     except TypeError:

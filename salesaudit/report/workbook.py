@@ -19,7 +19,7 @@ import xlsxwriter
 from ..engine.config import Engagement
 from ..engine.outputs import read_tables
 from .i18n import catalog, column_label
-from .spreadsheet import needs_neutralising
+from .spreadsheet import formula_like, needs_neutralising
 
 # Column kinds by name: the same vocabulary everywhere, so one rule formats every sheet.
 _MONEY_NAMES = (
@@ -193,7 +193,11 @@ class _Writer:
             return [None if v is None else (write, v, date_format) for v in days.tolist()], -1
         if isinstance(dtype, pd.StringDtype):
             texts = series.to_numpy(dtype=object, na_value=None).tolist()
-            cells = [self._text(ws, v) if v else None for v in texts]  # missing or "": a blank
+            write = ws.write_string
+            cells = [(write, v, None) if v else None for v in texts]  # missing or "": a blank
+            quoted = self.fmt["quoted"]
+            for k in formula_like(series).tolist():  # each distinct text looked at once
+                cells[k] = (write, texts[k], quoted)
             return cells, max((len(v) for v in texts if v is not None), default=-1)
         values = list(series)  # the values a row-by-row loop over the frame sees
         cells = [self._cell(ws, v, kind) for v in values]
