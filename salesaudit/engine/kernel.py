@@ -11,7 +11,6 @@ even loopback (a test checks the kernel's sockets).
 from __future__ import annotations
 
 import os
-import signal
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -20,6 +19,8 @@ from pathlib import Path
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import KernelManager
 from traitlets import default
+
+from .lifetime import stop_kernel
 
 KERNEL_ENV = {
     "MPLBACKEND": "module://matplotlib_inline.backend_inline",
@@ -120,21 +121,6 @@ def start_kernel(folder: Path, name: str, *, cwd: Path | None = None, warm: bool
     km = LocalIPCKernelManager(ip=str(folder / name), connection_file=str(folder / f"{name}.json"))
     km.start_kernel(cwd=str(cwd) if cwd else None, extra_arguments=arguments)
     return km
-
-
-def stop_kernel(km: KernelManager) -> None:
-    """Kill a kernel at once and remove its connection files.
-
-    Not ``shutdown_kernel(now=True)`` alone: jupyter_client interrupts the kernel (SIGINT) before it
-    kills it, and a kernel still booting (a run whose intake fails in its first second) prints the
-    ``KeyboardInterrupt``'s traceback into the consultant's terminal when the kill comes late, as on a
-    loaded machine. Killed first, it prints nothing."""
-    try:
-        if km.has_kernel:
-            km.signal_kernel(getattr(signal, "SIGKILL", signal.SIGTERM))
-        km.shutdown_kernel(now=True)
-    except Exception:  # already gone
-        pass
 
 
 def forget() -> None:

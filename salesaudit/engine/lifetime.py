@@ -11,6 +11,8 @@ above, then ipykernel's own launcher — with the IOPub thread's subprocess pipe
 carries the output of *forked* subprocesses over a TCP listener on 127.0.0.1; without it, the kernel
 talks to the runner only over the IPC sockets (:mod:`salesaudit.engine.kernel`). The playbook's
 notebooks fork no subprocess that prints.
+
+The runner ends a kernel it no longer needs with :func:`stop_kernel`: killed, never interrupted first.
 """
 
 from __future__ import annotations
@@ -36,6 +38,21 @@ def die_with_parent(parent: int) -> bool:
         except (OSError, AttributeError):  # no libc prctl: the parent check below still holds
             pass
     return os.getppid() == parent
+
+
+def stop_kernel(km) -> None:
+    """Kill a kernel at once and remove its connection files.
+
+    Not ``shutdown_kernel(now=True)`` alone: jupyter_client interrupts the kernel (SIGINT) before it
+    kills it, and a kernel still booting (a run whose intake fails in its first second) prints the
+    ``KeyboardInterrupt``'s traceback into the consultant's terminal when the kill comes late, as on a
+    loaded machine. Killed first, it prints nothing."""
+    try:
+        if km.has_kernel:
+            km.signal_kernel(getattr(signal, "SIGKILL", signal.SIGTERM))
+        km.shutdown_kernel(now=True)
+    except Exception:  # already gone
+        pass
 
 
 def launch_kernel() -> None:

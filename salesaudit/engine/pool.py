@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .kernel import stop_kernel
+from .lifetime import stop_kernel
 
 IDLE_KERNELS = 2
 """Kernels kept waiting between runs (one per core of the machines the playbook is measured on)."""

@@ -479,7 +479,8 @@ def _read_intake(
 
 def _affordable(kms: Sequence, intake, progress: Callable[[str], None]) -> Sequence:
     """The kernels there is free memory for, each holding a copy of the data; the others shut down."""
-    from .kernel import affordable_kernels, stop_kernel
+    from .kernel import affordable_kernels
+    from .lifetime import stop_kernel
 
     data_bytes = sum(int(df.memory_usage(deep=True).sum()) for df in intake.tables.values())
     keep = affordable_kernels(len(kms), data_bytes=data_bytes)
