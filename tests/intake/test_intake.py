@@ -348,6 +348,27 @@ def test_saved_intake_files_hold_text_and_load_back_as_read(tiny, tmp_path):
     pd.testing.assert_frame_equal(loaded.tables["sales"], intake.tables["sales"])
 
 
+def test_saved_intake_of_files_listed_out_of_order_loads_back_as_read(tmp_path):
+    """Categoricals are written from their codes: the files' order (``_file``), managers and clients
+    with missing values and a file of one spelling each come back exactly, and read as text."""
+    eng = _eng(
+        tmp_path / "e",
+        {"sales": {"files": ["data/z.csv", "data/a.csv"], "columns": {**SALES_MAP, "manager": "Менеджер"}}},
+        {
+            "z.csv": "Дата;Клиент;Сумма;Менеджер\n01.02.2026;Вега;1;Петров\n02.02.2026;Альфа;2;\n",
+            "a.csv": "Дата;Клиент;Сумма;Менеджер\n03.02.2026;Альфа;3;Иванов\n",
+        },
+    )
+    intake = read_engagement(eng)
+    assert list(intake.tables["sales"]["_file"].cat.categories) == ["z.csv", "a.csv"]
+    save_intake(intake, tmp_path / "intake")
+    on_disk = pd.read_parquet(tmp_path / "intake" / "sales.parquet")
+    assert all(on_disk[c].dtype == "str" for c in ("client_id", "manager", "_file"))
+    assert on_disk["_file"].tolist() == ["z.csv", "z.csv", "a.csv"]
+    loaded = load_intake(tmp_path / "intake")
+    pd.testing.assert_frame_equal(loaded.tables["sales"], intake.tables["sales"], check_exact=True)
+
+
 def test_as_categoricals_sorts_categories_and_drops_unused_ones():
     frame = pd.DataFrame({"client_id": pd.Categorical(["b", "a"], categories=["z", "b", "a"]), "amount": 1.0})
     out = as_categoricals(frame, table="sales")
@@ -402,16 +423,14 @@ def test_analyses_answer_the_same_on_categorical_and_text_sales(tmp_path):
     pd.testing.assert_frame_equal(rates, funnel_rates(text, as_of="2026-03-01", min_deals=1))
 
 
-def test_a_categorical_is_saved_as_the_same_text_and_bytes_as_astype_str(tmp_path):
-    """save_intake decodes a categorical column with Arrow (no Python string per row): the same values,
-    missing cells and Parquet bytes as ``astype("str")``; categories that are not text fall back to it."""
-    from salesaudit.engine.session import _text
+def test_a_categorical_is_saved_as_the_same_text_as_astype_str(tmp_path):
+    """save_intake writes a categorical column from its codes (no Python string per row): a reader gets
+    the same text and missing cells as ``astype("str")`` gives; categories that are not text too."""
+    from salesaudit.engine.session import _write_text_parquet
 
     text = pd.Series(pd.Categorical.from_codes([0, 2, -1, 1, 0], ["Ёлка", "ООО «Б»", "c"]), name="client_id")
     numbers = pd.Series(pd.Categorical([1.5, 2.0, None]), name="x")
     for column in (text, numbers):
-        got, want = _text(column), column.astype("str")
-        pd.testing.assert_series_equal(got, want)
-        got.to_frame().to_parquet(tmp_path / "a.parquet", index=False)
-        want.to_frame().to_parquet(tmp_path / "b.parquet", index=False)
-        assert (tmp_path / "a.parquet").read_bytes() == (tmp_path / "b.parquet").read_bytes()
+        _write_text_parquet(column.to_frame(), tmp_path / "a.parquet")
+        got = pd.read_parquet(tmp_path / "a.parquet")[column.name]
+        pd.testing.assert_series_equal(got, column.astype("str"))
