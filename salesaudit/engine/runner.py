@@ -336,6 +336,7 @@ def _run_stages(
 
     timings: dict[str, float] = {}
     kernels = max(1, min(len(stages), usable_cores(), MAX_KERNELS))
+    threading.Thread(target=_warm_executor, daemon=True).start()
     with local_kernels(kernels, cwd=notebooks) as kms:  # they boot while this process reads the files
         # data problems fail here
         intake = _read_intake(eng, timings, week=week, stages=stages, progress=progress)
@@ -580,6 +581,16 @@ def _manager_pages(run_dir: Path, *, eng: config.Engagement, timings: dict, prog
     timings["per_manager"] = round(time.perf_counter() - start, 3)
     progress(f"per-manager pages done in {timings['per_manager']:.1f} s")
     return [str(p.relative_to(run_dir)) for p in written]
+
+
+def _warm_executor() -> None:
+    """Import what executes the notebooks (papermill, nbclient, nbformat: 1.7 s, most of it jsonschema's
+    format checkers) in a thread while the kernels boot and the client's files are read, instead of
+    when the first stage starts (run in a thread; an import the main thread needs meanwhile waits for
+    this one to finish, as Python's import lock has it)."""
+    import nbclient  # noqa: F401
+    import nbformat  # noqa: F401
+    import papermill  # noqa: F401
 
 
 def _warm_report() -> None:
