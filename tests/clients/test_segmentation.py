@@ -855,3 +855,23 @@ def test_a_clients_name_is_on_its_latest_named_line_the_last_of_that_day(rows):
         latest = group[group["date"] == group["date"].max()]
         want[client] = latest.sort_values("index")["client_name"].iloc[-1]
     assert {k: v for k, v in got.items() if v is not None} == want
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    keys=st.lists(st.integers(0, 40), max_size=300) | st.lists(st.integers(0, 10**8), max_size=300),
+    seed=st.integers(0, 10**6),
+)
+def test_group_sums_add_each_keys_weights_in_the_order_they_come(keys, seed):
+    """Per-client-manager sums (the main manager): by bins or by sorting, every distinct key once, in
+    order, with its weights added one after another as they come, to the last bit."""
+    from salesaudit.clients.figures import _group_sums
+
+    keys = np.asarray(keys, dtype=np.int64)
+    weights = np.random.default_rng(seed).normal(0, 1e6, len(keys)).round(2)
+    want: dict[int, float] = {}
+    for k, w in zip(keys.tolist(), weights.tolist(), strict=True):
+        want[k] = want.get(k, 0.0) + w
+    got_keys, got_sums = _group_sums(keys, weights)
+    assert got_keys.tolist() == sorted(want) and got_keys.dtype == keys.dtype
+    assert got_sums.tolist() == [want[k] for k in sorted(want)]
