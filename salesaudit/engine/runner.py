@@ -588,11 +588,10 @@ def _manager_pages(run_dir: Path, *, eng: config.Engagement, timings: dict, prog
 
 
 def _warm_executor() -> None:
-    """Import what executes the notebooks (papermill, nbclient, nbformat: 1.7 s, most of it jsonschema's
-    format checkers) in a thread while the kernels boot and the client's files are read, instead of
-    when the first stage starts (run in a thread; an import the main thread needs meanwhile waits for
-    this one to finish, as Python's import lock has it)."""
-    import nbclient  # noqa: F401
+    """Import what executes the notebooks (papermill, with nbclient and nbformat: 1.7 s, most of it
+    jsonschema's format checkers) in a thread while the kernels boot and the client's files are read,
+    instead of when the first stage starts (run in a thread; an import the main thread needs meanwhile
+    waits for this one to finish, as Python's import lock has it)."""
     import nbformat  # noqa: F401
     import papermill  # noqa: F401
 
