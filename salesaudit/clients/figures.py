@@ -75,9 +75,8 @@ def _group_sums(keys: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.n
     span = int(keys.max()) + 1 if len(keys) else 0
     if span <= max(4 * len(keys), 1 << 20):
         present = np.flatnonzero(np.bincount(keys, minlength=span))
-        return present.astype(keys.dtype, copy=False), np.bincount(keys, weights=weights, minlength=span)[
-            present
-        ]
+        sums = np.bincount(keys, weights=weights, minlength=span)
+        return present.astype(keys.dtype, copy=False), sums[present]
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]] if len(keys) else sorted_keys > 0

@@ -250,9 +250,8 @@ def _manager_labels(window: pd.DataFrame) -> tuple[np.ndarray, pd.Index]:
     if "manager" not in window.columns:
         return np.zeros(len(window), np.int64), pd.Index([""])
     line, distinct = coded(window["manager"])
-    text = np.append(
-        pd.Series(distinct).astype("str").fillna("").to_numpy(object), ""
-    )  # the last: missing (-1)
+    # one text per distinct manager; the appended last one stands for a missing manager (code -1)
+    text = np.append(pd.Series(distinct).astype("str").fillna("").to_numpy(object), "")
     merged, labels = pd.factorize(text)
     return merged[line], pd.Index(labels)
 
